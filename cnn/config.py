@@ -1,0 +1,124 @@
+"""Constants and the training configuration, defined once and imported everywhere."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+# Images are 28x28 grayscale; the model sees (28, 28, 1) float32 in [0, 1],
+# a light garment on a black background, exactly like the dataset.
+IMAGE_SIZE = 28
+INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
+NUM_CLASSES = 10
+
+# The dataset's own English names, in label order.
+CLASS_NAMES_EN = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+# The chapter's Korean names, in the same order.
+CLASS_NAMES_KO = ("티셔츠", "바지", "스웨터", "드레스", "코트", "샌달", "셔츠", "스니커즈", "가방", "앵클 부츠")
+LANGUAGES = ("ko", "en")
+
+
+def class_names(language: str = "en") -> tuple[str, ...]:
+    """Return the ten class names in `language` ("en" or "ko")."""
+    if language == "en":
+        return CLASS_NAMES_EN
+    if language == "ko":
+        return CLASS_NAMES_KO
+    raise ValueError(f"Unknown language {language!r}; use one of {LANGUAGES}.")
+
+
+# The chapter splits the 60,000 training images with
+# train_test_split(test_size=0.2, random_state=42).
+VALIDATION_FRACTION = 0.2
+SPLIT_SEED = 42
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ASSETS_DIR = PROJECT_DIR / "assets"
+MODELS_DIR = ASSETS_DIR / "models"
+# The model trained with the chapter's recipe; the app starts on it.
+SHIPPED_MODEL_DIR = MODELS_DIR / "chapter"
+SHIPPED_MODEL_PATH = SHIPPED_MODEL_DIR / "model.keras"
+# A second model trained to read drawings (cnn.train_drawing); optional in the app.
+DRAWING_MODEL_DIR = MODELS_DIR / "drawing"
+EXAMPLES_DIR = ASSETS_DIR / "examples"
+
+# Where the dataset may live, searched in this order (see cnn.data).
+DATA_DIR_ENV = "FASHION_MNIST_DIR"
+DEBIAN_DATA_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+def keras_cache_data_dir() -> Path:
+    """Return the directory where Keras caches its Fashion-MNIST download."""
+    keras_home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(keras_home) / "datasets" / "fashion-mnist"
+
+
+# Bounds that the training UI and command line accept; outside them a run is
+# either pointless or would keep the machine busy for hours.
+LIMITS = {
+    "epochs": (1, 100),
+    "batch_size": (1, 4096),
+    "patience": (0, 20),
+    "learning_rate": (1e-5, 1.0),
+    "dropout_rate": (0.0, 0.9),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """One training run; the defaults are the chapter's recipe."""
+
+    # The chapter asks for 20 epochs and lets early stopping end sooner.
+    epochs: int = 20
+    # Keras' default batch size, which the chapter uses without naming it.
+    batch_size: int = 32
+    # Early stopping waits this many epochs without a better val_loss.
+    patience: int = 2
+    # Adam's default learning rate, which the chapter uses without naming it.
+    learning_rate: float = 1e-3
+    # The chapter's Dropout(0.4) between the dense layers.
+    dropout_rate: float = 0.4
+    # Fixes weight initialisation, shuffling and dropout so a run can be repeated.
+    seed: int = 42
+    # Use only the first N training / validation images (None: all of them);
+    # tests and quick demos use a slice, the chapter uses everything.
+    train_limit: int | None = None
+    val_limit: int | None = None
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ValueError(f"{name} must be a number, got {value!r}.")
+            if not low <= value <= high:
+                raise ValueError(f"{name} must be between {low} and {high}, got {value}.")
+        for name in ("epochs", "batch_size", "patience", "seed"):
+            if int(getattr(self, name)) != getattr(self, name):
+                raise ValueError(f"{name} must be a whole number, got {getattr(self, name)}.")
+        for name in ("train_limit", "val_limit"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1 or None, got {value}.")
+
+    @classmethod
+    def fast(cls, **overrides) -> TrainConfig:
+        """Return a tiny configuration that trains in seconds, for tests and smoke runs."""
+        values = dict(epochs=3, batch_size=64, patience=2, train_limit=1200, val_limit=600)
+        values.update(overrides)
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        """Return the configuration as a JSON-friendly dict."""
+        return dataclasses.asdict(self)

@@ -1,0 +1,282 @@
+"""Matplotlib figures in the chapter's style, with Hangul that renders (no empty boxes).
+
+Every function returns a `matplotlib.figure.Figure` built without pyplot, so figures
+can be drawn from several threads (one per student) at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from cnn import config
+
+# Fonts with Hangul, in order of preference: Debian's fonts-nanum, Noto CJK, then
+# the ones macOS and Windows ship.
+KOREAN_FONTS = (
+    "NanumGothic",
+    "NanumBarunGothic",
+    "Noto Sans CJK KR",
+    "Noto Sans KR",
+    "Malgun Gothic",
+    "Apple SD Gothic Neo",
+    "AppleGothic",
+)
+FONT_FILE_PATTERNS = (
+    "/usr/share/fonts/truetype/nanum/NanumGothic*.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK*.tt[cf]",
+    "/usr/local/share/fonts/**/Nanum*.ttf",
+    "/Library/Fonts/AppleGothic.ttf",
+    "/System/Library/Fonts/Supplemental/AppleGothic.ttf",
+    "C:/Windows/Fonts/malgun.ttf",
+)
+
+LABELS = {
+    "en": {
+        "epoch": "epoch",
+        "loss": "loss",
+        "accuracy": "accuracy",
+        "train": "train",
+        "val": "val",
+        "class": "class",
+        "prob": "prob.",
+        "best": "best epoch {epoch}",
+        "stopped": "early stop",
+        "true": "true class",
+        "predicted": "predicted class",
+        "running": "current epoch (running)",
+    },
+    "ko": {
+        "epoch": "에포크",
+        "loss": "손실",
+        "accuracy": "정확도",
+        "train": "훈련",
+        "val": "검증",
+        "class": "클래스",
+        "prob": "확률",
+        "best": "최적 에포크 {epoch}",
+        "stopped": "조기 종료",
+        "true": "정답 클래스",
+        "predicted": "예측 클래스",
+        "running": "현재 에포크 (진행 중)",
+    },
+}
+TRAIN_COLOR, VAL_COLOR, BEST_COLOR = "#1f77b4", "#ff7f0e", "#2ca02c"
+
+
+@functools.cache
+def korean_font() -> str | None:
+    """Return the name of an installed font with Hangul, registering font files matplotlib missed."""
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    for name in KOREAN_FONTS:
+        if name in known:
+            return name
+    # matplotlib caches its font list; fonts installed after that cache was built
+    # are invisible until added by file.
+    for pattern in FONT_FILE_PATTERNS:
+        for path in sorted(glob.glob(pattern, recursive=True)):
+            try:
+                font_manager.fontManager.addfont(path)
+                return font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return None
+
+
+def usable_language(language: str) -> str:
+    """Return `language`, or "en" when Korean was asked for but no Hangul font exists."""
+    return language if language != "ko" or korean_font() else "en"
+
+
+def _configure_fonts() -> None:
+    # Set once at import and never changed: rc_context would change global state
+    # while other students' threads draw. The Korean fonts hold Latin letters too,
+    # so English figures use the same font; DejaVu Sans fills in any missing glyph.
+    font = korean_font()
+    matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+
+
+_configure_fonts()
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """Return an empty figure of the given size in inches."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def to_png(figure: Figure, dpi: int = 110) -> bytes:
+    """Render `figure` as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _labels(language: str) -> dict[str, str]:
+    return LABELS[usable_language(language)]
+
+
+def history_figure(
+    history: dict[str, list[float]],
+    metric: str = "loss",
+    language: str = "en",
+    best_epoch: int | None = None,
+    stopped_early: bool = False,
+    running: tuple[float, float] | None = None,
+    epochs: int | None = None,
+) -> Figure:
+    """Return the chapter's plot of `metric` and `val_<metric>` per epoch (epochs counted from 1).
+
+    `running` is (fractional epoch, running value) for the epoch in progress;
+    `epochs` fixes the x axis to the planned run so the chart does not jump.
+    """
+    text = _labels(language)
+
+    figure = new_figure(6.4, 3.6)
+    axes = figure.add_subplot()
+    train_values = history.get(metric, [])
+    val_values = history.get("val_" + metric, [])
+    epochs_axis = np.arange(1, len(train_values) + 1)
+    axes.plot(epochs_axis, train_values, marker="o", color=TRAIN_COLOR, label=text["train"])
+    axes.plot(
+        epochs_axis[: len(val_values)],
+        val_values,
+        marker="o",
+        color=VAL_COLOR,
+        label=text["val"],
+    )
+    if running is not None:
+        axes.plot(
+            [running[0]],
+            [running[1]],
+            marker="o",
+            fillstyle="none",
+            color=TRAIN_COLOR,
+            label=text["running"],
+        )
+    if best_epoch:
+        axes.axvline(
+            best_epoch,
+            color=BEST_COLOR,
+            linestyle="--",
+            label=text["best"].format(epoch=best_epoch),
+        )
+    if stopped_early and train_values:
+        axes.axvline(len(train_values), color="#d62728", linestyle=":", label=text["stopped"])
+    axes.set_xlabel(text["epoch"])
+    axes.set_ylabel(text[metric])
+    last = max(epochs or 0, len(train_values), int(np.ceil(running[0])) if running else 0, 1)
+    axes.set_xlim(0.5, last + 0.5)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    if metric == "accuracy":
+        axes.set_ylim(top=1.0)
+    else:
+        axes.set_ylim(bottom=0.0)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    return figure
+
+
+def image_grid(
+    images: np.ndarray,
+    titles: list[str] | None = None,
+    columns: int = 10,
+    title_colors: list[str] | None = None,
+    language: str = "en",
+    cell: float = 1.1,
+) -> Figure:
+    """Return a grid of (n, 28, 28[, 1]) images drawn like the chapter (cmap='gray_r')."""
+
+    count = len(images)
+    columns = max(1, min(columns, count))
+    rows = max(1, int(np.ceil(count / columns)))
+    figure = new_figure(cell * columns, (cell + (0.25 if titles else 0)) * rows)
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for index, axes in enumerate(grid.ravel()):
+        axes.axis("off")
+        if index >= count:
+            continue
+        axes.imshow(np.asarray(images[index]).reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+        if titles:
+            color = title_colors[index] if title_colors else "black"
+            axes.set_title(titles[index], fontsize=8, color=color)
+    return figure
+
+
+def single_image(image: np.ndarray, title: str | None = None, language: str = "en", size: float = 3.0) -> Figure:
+    """Return one 28x28 image drawn large, like the chapter's plt.imshow(val_scaled[0], cmap='gray_r')."""
+
+    figure = new_figure(size, size)
+    axes = figure.add_subplot()
+    axes.imshow(np.asarray(image).reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+    axes.set_xticks([])
+    axes.set_yticks([])
+    if title:
+        axes.set_title(title)
+    return figure
+
+
+def probability_bars(probabilities: np.ndarray, language: str = "en", highlight: int | None = None) -> Figure:
+    """Return the chapter's bar chart of the 10 class probabilities, labelled with class names."""
+    text = _labels(language)
+
+    names = config.class_names(language)
+    probabilities = np.asarray(probabilities, dtype=float)
+    top = int(np.argmax(probabilities)) if highlight is None else highlight
+    figure = new_figure(6.4, 3.2)
+    axes = figure.add_subplot()
+    colors = [BEST_COLOR if i == top else TRAIN_COLOR for i in range(config.NUM_CLASSES)]
+    bars = axes.bar(range(config.NUM_CLASSES), probabilities, color=colors)
+    for bar, value in zip(bars, probabilities, strict=True):
+        if value >= 0.005:
+            axes.text(
+                bar.get_x() + bar.get_width() / 2,
+                value + 0.02,
+                f"{value:.2f}",
+                ha="center",
+                fontsize=8,
+            )
+    axes.set_xticks(range(config.NUM_CLASSES), names, rotation=35, ha="right")
+    axes.set_ylim(0, 1.1)
+    axes.set_xlabel(text["class"])
+    axes.set_ylabel(text["prob"])
+    return figure
+
+
+def confusion_figure(matrix: np.ndarray, language: str = "en") -> Figure:
+    """Return a confusion matrix heat map, rows = true class, columns = predicted class."""
+    text = _labels(language)
+
+    names = config.class_names(language)
+    matrix = np.asarray(matrix)
+    figure = new_figure(6.4, 5.6)
+    axes = figure.add_subplot()
+    shown = axes.imshow(np.log1p(matrix), cmap="Blues")
+    del shown
+    threshold = np.log1p(matrix).max() * 0.6
+    for row in range(matrix.shape[0]):
+        for column in range(matrix.shape[1]):
+            value = matrix[row, column]
+            color = "white" if np.log1p(value) > threshold else "black"
+            axes.text(
+                column,
+                row,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=color,
+            )
+    axes.set_xticks(range(len(names)), names, rotation=40, ha="right")
+    axes.set_yticks(range(len(names)), names)
+    axes.set_xlabel(text["predicted"])
+    axes.set_ylabel(text["true"])
+    return figure

@@ -1,0 +1,360 @@
+"""Training with the chapter's callbacks, a progress hook for any UI, a clean stop, and the `cnn.train` command.
+
+python -m cnn.train --out runs/chapter                  # the chapter's recipe
+python -m cnn.train --out runs/quick --epochs 5 --batch-size 128
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from cnn.config import TrainConfig
+
+HISTORY_KEYS = ("loss", "val_loss", "accuracy", "val_accuracy")
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """What a UI hears during training; plain numbers, no Keras objects."""
+
+    phase: str  # "batch" during an epoch, "validating" after it, "epoch" once it is scored
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based batches done in this epoch
+    batches: int
+    loss: float  # running mean over this epoch's batches so far
+    accuracy: float
+    val_loss: float | None  # set on "epoch" events
+    val_accuracy: float | None
+    elapsed: float  # seconds since training started
+    eta: float  # estimated seconds left if every epoch runs
+    history: dict[str, list[float]]  # finished epochs so far
+
+    @property
+    def fraction(self) -> float:
+        """Return the share of all planned batches done, in [0, 1]."""
+        return min(1.0, ((self.epoch - 1) * self.batches + self.batch) / max(1, self.epochs * self.batches))
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """A finished (or stopped) run: the best model and what happened."""
+
+    model: keras.Model
+    history: dict[str, list[float]]
+    best_epoch: int  # 1-based epoch whose weights the model holds
+    epochs_run: int
+    stopped_early: bool  # early stopping ended the run
+    stopped_by_user: bool  # a stop request ended the run
+    seconds: float
+    config: TrainConfig
+
+    @property
+    def best_val_loss(self) -> float:
+        return self.history["val_loss"][self.best_epoch - 1]
+
+    @property
+    def best_val_accuracy(self) -> float:
+        return self.history["val_accuracy"][self.best_epoch - 1]
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Turns Keras' callback calls into Progress events and honours a stop request."""
+
+    def __init__(self, epochs: int, batches: int, hook: ProgressHook | None, stop_event: threading.Event | None):
+        super().__init__()
+        self.epochs, self.batches = epochs, batches
+        self.hook, self.stop_event = hook, stop_event
+        self.history: dict[str, list[float]] = {key: [] for key in HISTORY_KEYS}
+        self.stopped_by_user = False
+        self._epoch = 0
+        self._logs: dict = {}
+        self._started = time.perf_counter()
+
+    def _check_stop(self) -> None:
+        if self.stop_event is not None and self.stop_event.is_set() and not self.stopped_by_user:
+            self.stopped_by_user = True
+            self.model.stop_training = True
+
+    def _emit(self, phase: str, batch: int, val_loss=None, val_accuracy=None) -> None:
+        elapsed = time.perf_counter() - self._started
+        done = (self._epoch - 1) * self.batches + batch
+        remaining = self.epochs * self.batches - done
+        eta = elapsed / done * remaining if done else float("nan")
+        if self.hook is not None:
+            self.hook(
+                Progress(
+                    phase=phase,
+                    epoch=self._epoch,
+                    epochs=self.epochs,
+                    batch=batch,
+                    batches=self.batches,
+                    loss=float(self._logs.get("loss", np.nan)),
+                    accuracy=float(self._logs.get("accuracy", np.nan)),
+                    val_loss=val_loss,
+                    val_accuracy=val_accuracy,
+                    elapsed=elapsed,
+                    eta=eta,
+                    history={key: list(values) for key, values in self.history.items()},
+                )
+            )
+
+    def on_train_begin(self, logs=None):
+        self._started = time.perf_counter()
+        self._check_stop()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch + 1
+        self._batch = 0
+        self._check_stop()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batch = batch + 1
+        self._logs = logs or {}
+        self._emit("batch", self._batch)
+        self._check_stop()
+
+    def on_test_begin(self, logs=None):
+        self._emit("validating", self._batch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self._logs = logs
+        for key in HISTORY_KEYS:
+            self.history[key].append(float(logs[key]))
+        self._emit("epoch", self._batch, float(logs["val_loss"]), float(logs["val_accuracy"]))
+        self._check_stop()
+
+
+class AtomicCheckpoint(keras.callbacks.Callback):
+    """Saves the best model so far (lowest val_loss) without ever leaving a half-written file."""
+
+    def __init__(self, path: Path | str):
+        super().__init__()
+        self.path = Path(path)
+        self.best = float("inf")
+
+    def on_epoch_end(self, epoch, logs=None):
+        from cnn.model import save_model_atomically
+
+        val_loss = (logs or {}).get("val_loss")
+        if val_loss is not None and val_loss < self.best:
+            self.best = float(val_loss)
+            save_model_atomically(self.model, self.path)
+
+
+def train(
+    train_config: TrainConfig,
+    dataset,
+    *,
+    on_progress: ProgressHook | None = None,
+    stop_event: threading.Event | None = None,
+    checkpoint_path: Path | str | None = None,
+) -> TrainResult:
+    """Train the chapter's CNN on `dataset` (a cnn.data.Dataset) and return the best model.
+
+    Early stopping watches val_loss with the configured patience and restores the
+    best weights, as in the chapter. Setting `stop_event` ends the run after the
+    current batch; the best epoch so far (a cut-short epoch counts, scored on the
+    validation set) is kept.
+    """
+    from cnn.model import build_model
+
+    keras.utils.set_random_seed(train_config.seed)
+    train_part = dataset.train.head(train_config.train_limit)
+    val_part = dataset.val.head(train_config.val_limit)
+    x_train, y_train = train_part.scaled(), train_part.labels
+    x_val, y_val = val_part.scaled(), val_part.labels
+
+    model = build_model(train_config.dropout_rate, train_config.learning_rate)
+    batches = int(np.ceil(len(x_train) / train_config.batch_size))
+    progress = ProgressCallback(train_config.epochs, batches, on_progress, stop_event)
+    early_stopping = keras.callbacks.EarlyStopping(patience=train_config.patience, restore_best_weights=True)
+    callbacks = [progress, early_stopping]
+    if checkpoint_path is not None:
+        callbacks.append(AtomicCheckpoint(checkpoint_path))
+
+    started = time.perf_counter()
+    model.fit(
+        x_train,
+        y_train,
+        epochs=train_config.epochs,
+        batch_size=train_config.batch_size,
+        validation_data=(x_val, y_val),
+        callbacks=callbacks,
+        verbose=0,
+    )
+    seconds = time.perf_counter() - started
+    history = progress.history
+    epochs_run = len(history["val_loss"])
+    best_epoch = int(np.argmin(history["val_loss"])) + 1 if epochs_run else 0
+    return TrainResult(
+        model=model,
+        history=history,
+        best_epoch=best_epoch,
+        epochs_run=epochs_run,
+        stopped_early=early_stopping.stopped_epoch > 0 and not progress.stopped_by_user,
+        stopped_by_user=progress.stopped_by_user,
+        seconds=seconds,
+        config=train_config,
+    )
+
+
+def versions() -> dict[str, str]:
+    """Return the versions that produced a model, for metrics.json."""
+    import tensorflow as tf
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+    }
+
+
+def write_json_atomically(path: Path, payload: dict) -> None:
+    """Write `payload` as pretty JSON so readers never see a half-written file."""
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(payload, file, indent=2, ensure_ascii=False)
+        file.write("\n")
+    os.replace(temporary, path)
+
+
+def run_metrics(result: TrainResult, dataset) -> dict:
+    """Return metrics.json's content: validation and test figures of the best model, and how it was made."""
+    from cnn.evaluate import evaluate
+
+    val_part = dataset.val.head(result.config.val_limit)
+    val = evaluate(result.model, val_part.scaled(), val_part.labels)
+    test = evaluate(result.model, dataset.test.scaled(), dataset.test.labels)
+    return {
+        "val_accuracy": round(val.accuracy, 6),
+        "val_loss": round(val.loss, 6),
+        "test_accuracy": round(test.accuracy, 6),
+        "test_loss": round(test.loss, 6),
+        "epochs_run": result.epochs_run,
+        "best_epoch": result.best_epoch,
+        "stopped_early": result.stopped_early,
+        "stopped_by_user": result.stopped_by_user,
+        "seconds": round(result.seconds, 1),
+        "parameters": int(result.model.count_params()),
+        "config": result.config.to_dict(),
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions(),
+    }
+
+
+def save_run(result: TrainResult, out_dir: Path | str, dataset) -> dict:
+    """Write model.keras, history.json and metrics.json into `out_dir` and return the metrics."""
+    from cnn.model import save_model_atomically
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_model_atomically(result.model, out_dir / "model.keras")
+    write_json_atomically(out_dir / "history.json", result.history)
+    metrics = run_metrics(result, dataset)
+    write_json_atomically(out_dir / "metrics.json", metrics)
+    return metrics
+
+
+class TerminalProgress:
+    """A one-line progress bar for the terminal, redrawn a few times a second."""
+
+    def __init__(self, stream=sys.stderr, width: int = 30):
+        self.stream, self.width = stream, width
+        self.interactive = stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.phase == "epoch":
+            line = (
+                f"epoch {progress.epoch}/{progress.epochs}  loss {progress.loss:.4f}  "
+                f"val_loss {progress.val_loss:.4f}  val_accuracy {progress.val_accuracy:.4f}  "
+                f"elapsed {progress.elapsed:.0f}s"
+            )
+            self.stream.write(("\r\033[K" if self.interactive else "") + line + "\n")
+            self.stream.flush()
+            return
+        now = time.monotonic()
+        if not self.interactive or now - self._last < 0.2:
+            return
+        self._last = now
+        filled = int(self.width * progress.batch / progress.batches)
+        bar = "#" * filled + "-" * (self.width - filled)
+        eta = "?" if np.isnan(progress.eta) else f"{progress.eta:.0f}s"
+        self.stream.write(
+            f"\r\033[Kepoch {progress.epoch}/{progress.epochs} [{bar}] {progress.batch}/{progress.batches}  "
+            f"loss {progress.loss:.4f}  accuracy {progress.accuracy:.4f}  left ~{eta}"
+        )
+        self.stream.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train from the command line and write model.keras, history.json and metrics.json."""
+    from cnn import data
+
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(prog="python -m cnn.train", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, help="folder for model.keras, history.json, metrics.json")
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--patience", type=int, default=defaults.patience)
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument("--dropout-rate", type=float, default=defaults.dropout_rate)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--train-limit", type=int, default=None, help="use only the first N training images")
+    parser.add_argument("--val-limit", type=int, default=None, help="use only the first N validation images")
+    args = parser.parse_args(argv)
+    try:
+        train_config = TrainConfig(
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            patience=args.patience,
+            learning_rate=args.learning_rate,
+            dropout_rate=args.dropout_rate,
+            seed=args.seed,
+            train_limit=args.train_limit,
+            val_limit=args.val_limit,
+        )
+        dataset = data.load_dataset()
+    except (ValueError, data.DatasetError) as error:
+        parser.exit(2, f"error: {error}\n")
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stop = threading.Event()
+    try:
+        result = train(
+            train_config,
+            dataset,
+            on_progress=TerminalProgress(),
+            stop_event=stop,
+            checkpoint_path=out_dir / "model.keras",
+        )
+    except KeyboardInterrupt:
+        print("\ninterrupted: model.keras holds the best epoch so far", file=sys.stderr)
+        return 130
+    metrics = save_run(result, out_dir, dataset)
+    print(json.dumps({k: metrics[k] for k in ("val_accuracy", "test_accuracy", "epochs_run", "best_epoch", "seconds")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

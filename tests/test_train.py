@@ -1,0 +1,92 @@
+import json
+import threading
+
+import numpy as np
+
+from cnn import model as cnn_model
+from cnn.config import TrainConfig
+from cnn.train import HISTORY_KEYS, save_run, train
+
+
+def test_loss_falls_on_a_few_hundred_real_images(tiny_run):
+    history = tiny_run.history
+    assert set(history) == set(HISTORY_KEYS)
+    assert len(history["loss"]) == tiny_run.epochs_run == 3
+    assert history["loss"][-1] < history["loss"][0] * 0.8
+    assert history["val_loss"][-1] < history["val_loss"][0]
+    assert tiny_run.best_val_accuracy > 0.6  # chance is 0.1
+
+
+def test_the_progress_hook_hears_batches_and_epochs_in_order(dataset):
+    events = []
+    config = TrainConfig.fast(epochs=2, train_limit=640, val_limit=200)
+    train(config, dataset, on_progress=events.append)
+    batches = [e for e in events if e.phase == "batch"]
+    epochs = [e for e in events if e.phase == "epoch"]
+    assert len(batches) == 2 * 10 and len(epochs) == 2
+    assert [e.epoch for e in epochs] == [1, 2]
+    assert all(e.val_loss is not None and e.val_accuracy is not None for e in epochs)
+    assert [e.batch for e in batches[:10]] == list(range(1, 11))
+    elapsed = [e.elapsed for e in events]
+    assert elapsed == sorted(elapsed)
+    assert batches[-1].fraction == 1.0 and 0 < batches[0].fraction < 0.1
+    assert batches[-1].eta < batches[1].eta
+    assert epochs[-1].history["val_loss"] == [e.val_loss for e in epochs]
+    assert any(e.phase == "validating" for e in events)
+
+
+def test_a_stop_request_ends_the_run_and_keeps_the_best_model(dataset):
+    stop = threading.Event()
+    seen = []
+
+    def hook(progress):
+        seen.append(progress)
+        if progress.phase == "epoch" and progress.epoch == 2:
+            stop.set()
+
+    config = TrainConfig.fast(epochs=10, train_limit=640, val_limit=200)
+    result = train(config, dataset, on_progress=hook, stop_event=stop)
+    assert result.stopped_by_user and not result.stopped_early
+    assert result.epochs_run == 2
+    assert result.best_epoch == int(np.argmin(result.history["val_loss"])) + 1
+
+
+def test_a_stop_in_the_middle_of_an_epoch_ends_after_that_batch(dataset):
+    stop = threading.Event()
+
+    def hook(progress):
+        if progress.phase == "batch" and progress.batch == 3:
+            stop.set()
+
+    result = train(
+        TrainConfig.fast(epochs=5, train_limit=640, val_limit=200), dataset, on_progress=hook, stop_event=stop
+    )
+    assert result.stopped_by_user and result.epochs_run == 1
+
+
+def test_early_stopping_cuts_in_when_val_loss_stops_improving(dataset):
+    # A learning rate this large makes val_loss wander, so patience 0 stops early.
+    config = TrainConfig.fast(epochs=8, patience=0, learning_rate=0.05, train_limit=640, val_limit=200)
+    result = train(config, dataset)
+    assert result.stopped_early and result.epochs_run < 8
+    assert result.best_epoch == int(np.argmin(result.history["val_loss"])) + 1
+
+
+def test_a_run_writes_model_history_and_metrics(tmp_path, tiny_run, dataset):
+    metrics = save_run(tiny_run, tmp_path, dataset)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.json", "metrics.json", "model.keras"]
+    assert json.loads((tmp_path / "history.json").read_text())["val_loss"] == tiny_run.history["val_loss"]
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved == metrics
+    assert 0.5 < saved["test_accuracy"] < 1 and 0.5 < saved["val_accuracy"] < 1
+    assert saved["epochs_run"] == 3 and saved["parameters"] == 333_526
+    assert set(saved["versions"]) >= {"tensorflow", "keras", "python"}
+    assert cnn_model.load_model(tmp_path / "model.keras").count_params() == 333_526
+
+
+def test_the_checkpoint_holds_the_best_epoch(tmp_path, dataset):
+    path = tmp_path / "best.keras"
+    result = train(TrainConfig.fast(epochs=2, train_limit=640, val_limit=200), dataset, checkpoint_path=path)
+    saved = cnn_model.load_model(path)
+    images = dataset.val.head(50).scaled()
+    np.testing.assert_allclose(saved.predict_on_batch(images), result.model.predict_on_batch(images), atol=1e-5)
