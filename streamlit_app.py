@@ -1,7 +1,51 @@
-"""Fashion-MNIST CNN classroom demo (placeholder page; the full app follows)."""
+"""Fashion-MNIST CNN classroom demo: the chapter 08-2 model, trained, inspected and tried live.
+
+    streamlit run streamlit_app.py          # or: scripts/run.sh
+
+This script only frames the app: page settings, language, the model panel, then the
+page the teacher picked. Each page lives in ui/ and the model side in cnn/.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="CNN 08-2", page_icon="👕")
-st.title("합성곱 신경망 · Fashion-MNIST")
-st.write("Loading the app...")
+from ui import model_panel, state, status, train_view
+from ui.text import LANGUAGE_NAMES, t
+
+st.set_page_config(page_title="CNN 08-2 · Fashion-MNIST", page_icon=":material/checkroom:", layout="wide")
+
+# Language first: every label below depends on it. ?lang=ko / ?lang=en picks it too.
+state.init_language()
+with st.sidebar:
+    st.markdown(f"### {t('app.title')}")
+    st.caption(t("app.subtitle"))
+    st.segmented_control(
+        t("language.label"),
+        list(LANGUAGE_NAMES),
+        format_func=LANGUAGE_NAMES.get,
+        key="language",
+        required=True,
+    )
+state.sync_language_to_url()
+
+# A reload keeps a run started before it; a finished run's model becomes active.
+train_view.restore_run_from_url()
+train_view.collect_finished_run()
+model_panel.render()
+status.render()
+
+
+# Material icons ship with Streamlit, so they render offline on any laptop (emoji may not).
+PAGES = (
+    ("train", ":material/model_training:"),
+    ("curves", ":material/show_chart:"),
+    ("architecture", ":material/account_tree:"),
+    ("samples", ":material/grid_view:"),
+    ("draw", ":material/draw:"),
+    ("upload", ":material/add_photo_alternate:"),
+    ("test", ":material/fact_check:"),
+)
+pages = [
+    st.Page(f"ui/pages/{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name, default=name == "train")
+    for name, icon in PAGES
+]
+st.navigation(pages, position="top").run()

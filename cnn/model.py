@@ -110,6 +110,7 @@ def save_model_atomically(model: keras.Model, path: Path | str) -> None:
         model.save(temporary)
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes owner-only files; a model is meant to be shared.
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):

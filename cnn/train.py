@@ -235,6 +235,7 @@ def write_json_atomically(path: Path, payload: dict) -> None:
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         json.dump(payload, file, indent=2, ensure_ascii=False)
         file.write("\n")
+    os.chmod(temporary, 0o644)  # mkstemp makes owner-only files; these are meant to be shared.
     os.replace(temporary, path)
 
 

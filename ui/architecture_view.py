@@ -1,0 +1,52 @@
+"""Architecture: model.summary() as a table and the layer graph like plot_model(show_shapes=True)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn import architecture
+from ui import state
+from ui.text import t
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _png(token: str, _model) -> bytes:
+    return architecture.architecture_png(_model, dpi=110)
+
+
+def render() -> None:
+    """Draw the Architecture page."""
+    st.header(t("arch.header"))
+    entry = state.active_model()
+    if entry is None:
+        st.info(t("model.none"))
+        return
+    model = entry.model
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("arch.summary"))
+        rows = architecture.summary_rows(model)
+        table = {
+            t("arch.layer"): [row["layer"] for row in rows],
+            t("arch.type"): [row["type"] for row in rows],
+            t("arch.output_shape"): [row["output_shape"] for row in rows],
+            t("arch.parameters"): [f"{row['parameters']:,}" for row in rows],
+        }
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.markdown(f"**{t('arch.total', total=architecture.total_parameters(model))}**")
+    with right:
+        st.subheader(t("arch.graph"))
+        png = _png(entry.token, model)
+        if architecture.graphviz_available():
+            st.image(png, width="stretch")
+        else:
+            st.graphviz_chart(architecture.to_dot(model))
+            st.caption(t("arch.browser_graph"))
+        st.download_button(
+            t("arch.download"),
+            data=png,
+            file_name=architecture.ARCHITECTURE_FILE_NAME,
+            mime="image/png",
+            key="architecture_download",
+            on_click="ignore",
+        )

@@ -1,0 +1,90 @@
+"""Draw: a canvas; on every stroke, the 28x28 image the model sees, the top class and the bars."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from cnn import preprocess
+from ui import prediction, state
+from ui.text import t
+
+CANVAS_SIZE = 280
+DEFAULT_BRUSH_WIDTH = 18
+
+
+def canvas_input(image_data: np.ndarray | None) -> np.ndarray | None:
+    """Return the model input for the canvas's RGBA data, or None when nothing is drawn."""
+    if image_data is None:
+        return None
+    try:
+        return preprocess.prepare_canvas(image_data)
+    except preprocess.NothingDrawnError:
+        return None
+
+
+def without_last_stroke(drawing: dict | None) -> dict:
+    """Return the canvas drawing (Fabric.js JSON) minus its last object, for Undo."""
+    objects = list((drawing or {}).get("objects", []))
+    return {"version": (drawing or {}).get("version", "6.0.0"), "objects": objects[:-1]}
+
+
+def _redraw(drawing: dict) -> None:
+    # The canvas redraws only when initial_drawing changes, so each edit gets a new number.
+    st.session_state.draw_edits = st.session_state.get("draw_edits", 0) + 1
+    st.session_state.draw_initial = {**drawing, "edit": st.session_state.draw_edits}
+
+
+def _undo() -> None:
+    _redraw(without_last_stroke(st.session_state.get("draw_json")))
+
+
+def _clear() -> None:
+    _redraw({"version": "6.0.0", "objects": []})
+
+
+def _canvas(brush_width: int):
+    # Imported here: streamlit-drawable-canvas raises when imported outside a Streamlit run.
+    from streamlit_drawable_canvas import st_canvas
+
+    return st_canvas(
+        stroke_width=brush_width,
+        stroke_color="#000000",
+        background_color="#FFFFFF",
+        height=CANVAS_SIZE,
+        width=CANVAS_SIZE,
+        drawing_mode="freedraw",
+        initial_drawing=st.session_state.get("draw_initial"),
+        return_image_data=True,
+        key="draw_canvas",
+    )
+
+
+@st.fragment
+def _draw_panel() -> None:
+    # A fragment: a stroke reruns only this panel, not the whole app.
+    entry = state.active_model()
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        brush = st.slider(t("draw.brush"), 4, 40, DEFAULT_BRUSH_WIDTH, key="brush_width", persist_state="session")
+        result = _canvas(brush)
+        st.session_state.draw_json = result.json_data if result is not None else None
+        undo, clear = st.columns(2)
+        undo.button(t("draw.undo"), key="draw_undo", icon=":material/undo:", on_click=_undo, width="stretch")
+        clear.button(t("draw.clear"), key="draw_clear", icon=":material/delete:", on_click=_clear, width="stretch")
+    with right, st.container(key="draw_prediction"):
+        if entry is None:
+            st.info(t("model.none"))
+            return
+        image = canvas_input(result.image_data if result is not None else None)
+        if image is None:
+            st.info(t("draw.empty"))
+            return
+        prediction.show(state.predict(entry, image), image)
+
+
+def render() -> None:
+    """Draw the Draw page."""
+    st.header(t("draw.header"))
+    st.info(t("draw.hint"))
+    _draw_panel()

@@ -1,0 +1,74 @@
+"""The sidebar's model panel: which model is active, what it scored, download it, or upload another."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn import config
+from cnn import model as cnn_model
+from ui import state
+from ui.text import t
+
+
+def _upload_model() -> None:
+    """Load an uploaded .keras file; on any problem, say why and keep the active model."""
+    uploaded = st.session_state.get("model_upload")
+    if uploaded is None:
+        return
+    try:
+        entry = state.uploaded_entry(uploaded.getvalue(), uploaded.name)
+    except cnn_model.ModelError as error:
+        st.session_state.model_upload_message = ("error", t("model.upload_refused", reason=error))
+        return
+    state.add_session_model(entry)
+    st.session_state.model_upload_message = ("success", t("model.upload_ok", name=uploaded.name))
+
+
+def render() -> state.ModelEntry | None:
+    """Draw the panel in the sidebar and return the active model (None when there is none)."""
+    with st.sidebar:
+        st.subheader(t("model.header"))
+        choices = state.available_models()
+        if not choices:
+            st.warning(t("model.missing", path=config.SHIPPED_MODEL_PATH))
+        else:
+            if st.session_state.get("model_choice") not in choices:
+                st.session_state.model_choice = next(iter(choices))
+            st.radio(
+                t("model.choice"),
+                list(choices),
+                format_func=lambda token: choices[token].label(),
+                key="model_choice",
+            )
+        active = state.active_model()
+        if active is not None:
+            accuracy = f"{active.val_accuracy:.2%}" if active.val_accuracy is not None else t("model.unknown")
+            st.metric(t("model.val_accuracy"), accuracy)
+            details = []
+            if active.epochs_run:
+                details.append(
+                    f"{t('model.epochs')}: {t('model.epochs_value', run=active.epochs_run, best=active.best_epoch)}"
+                )
+            if active.created:
+                details.append(f"{t('model.created')}: {active.created}")
+            if details:
+                st.caption("  \n".join(details))
+            st.download_button(
+                t("model.download"),
+                data=lambda: state.model_file(active),
+                file_name=f"{active.token.replace(':', '-')}.keras",
+                mime="application/octet-stream",
+                key="model_download",
+                on_click="ignore",
+            )
+        st.file_uploader(
+            t("model.upload"),
+            type=["keras"],
+            key="model_upload",
+            help=t("model.upload_help"),
+            on_change=_upload_model,
+        )
+        message = st.session_state.pop("model_upload_message", None)
+        if message:
+            (st.error if message[0] == "error" else st.success)(message[1])
+    return active

@@ -1,0 +1,41 @@
+"""The prediction panel shared by Draw, Upload and the validation browser: top class, 28x28 input, bars."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from cnn import config
+from ui import charts
+from ui.text import language, t
+
+# Each of the 28x28 pixels becomes a square this many screen pixels wide.
+PIXEL_SCALE = 8
+
+
+def input_picture(image: np.ndarray, scale: int = PIXEL_SCALE) -> Image.Image:
+    """Return a (28, 28[, 1]) image in [0, 1] enlarged with sharp pixels, drawn like cmap='gray_r'."""
+    pixels = np.clip(np.asarray(image, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE), 0, 1)
+    picture = Image.fromarray(np.round(255 * (1.0 - pixels)).astype(np.uint8))
+    return picture.resize((config.IMAGE_SIZE * scale, config.IMAGE_SIZE * scale), Image.Resampling.NEAREST)
+
+
+def top_class_text(probabilities: np.ndarray) -> str:
+    """Return "Prediction: Trouser (97%)" in the session's language."""
+    top = int(np.argmax(probabilities))
+    return t("predict.top", label=config.class_names(language())[top], probability=float(probabilities[top]))
+
+
+def bars(probabilities: np.ndarray, key: str | None = None) -> None:
+    """Draw the probability bar chart of the 10 classes."""
+    spec = charts.probability_bars(probabilities, language(), t("predict.class"), t("predict.probability"))
+    st.vega_lite_chart(spec, width="stretch", key=key)
+
+
+def show(probabilities: np.ndarray, image: np.ndarray, show_input: bool = True) -> None:
+    """Draw the top class, the model's 28x28 input and the bars for one image."""
+    st.subheader(top_class_text(probabilities))
+    if show_input:
+        st.image(input_picture(image), caption=t("predict.input"), width=168)
+    bars(probabilities)

@@ -1,0 +1,242 @@
+"""What the app keeps: shared things once per server (dataset, shipped models, the training board)
+and per-student things in the session (language, models trained or uploaded, the active one)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from cnn import config, data, jobs
+from cnn import model as cnn_model
+from cnn.evaluate import Evaluation, evaluate
+from cnn.predict import predict_probabilities
+from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, t
+
+SHIPPED, DRAWING = "shipped", "drawing"
+SHIPPED_DIRS = {SHIPPED: config.SHIPPED_MODEL_DIR, DRAWING: config.DRAWING_MODEL_DIR}
+# A session keeps at most this many models of its own (trained or uploaded); older
+# ones are dropped so 30 students cannot fill the server's memory.
+MAX_SESSION_MODELS = 4
+# How many trainings may run at once on this server; two cores train one model well.
+MAX_RUNNING_TRAININGS = int(os.environ.get("CNN_MAX_TRAININGS", "1"))
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelEntry:
+    """A model the session can make active, with what the app shows about it."""
+
+    token: str  # "shipped", "drawing", "run:<id>" or "upload:<sha256 prefix>"; keys the caches
+    kind: str  # "shipped", "drawing", "trained" or "uploaded"
+    model: object = dataclasses.field(repr=False, compare=False)
+    name: str = ""
+    history: dict | None = None
+    val_accuracy: float | None = None
+    epochs_run: int | None = None
+    best_epoch: int | None = None
+    stopped_early: bool = False
+    created: str | None = None
+
+    def label(self) -> str:
+        """Return the name shown in the model list, in the session's language."""
+        if self.kind == SHIPPED:
+            return t("model.shipped")
+        if self.kind == DRAWING:
+            return t("model.drawing")
+        if self.kind == "trained":
+            return t("model.trained", time=self.created or "")
+        return t("model.uploaded", name=self.name)
+
+
+# Shared, once per server -------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def dataset() -> data.Dataset:
+    """Return the verified dataset (raises cnn.data.DatasetError when it is missing)."""
+    return data.load_dataset()
+
+
+def dataset_or_explain() -> data.Dataset | None:
+    """Return the dataset, or show how to install it and return None."""
+    try:
+        return dataset()
+    except data.DatasetError as error:
+        st.error(f"**{t('data.missing_title')}**\n\n{t('data.missing_body')}\n\n{error}")
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def _shipped_entry(kind: str) -> ModelEntry | None:
+    folder = SHIPPED_DIRS[kind]
+    if not (folder / "model.keras").is_file():
+        return None
+    model = cnn_model.load_model(folder / "model.keras")
+    # One call builds the prediction function now, not during a student's first stroke.
+    model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
+    history = _read_json(folder / "history.json")
+    metrics = _read_json(folder / "metrics.json") or {}
+    return ModelEntry(
+        token=kind,
+        kind=kind,
+        model=model,
+        history=history,
+        val_accuracy=metrics.get("val_accuracy"),
+        epochs_run=metrics.get("epochs_run"),
+        best_epoch=metrics.get("best_epoch"),
+        stopped_early=bool(metrics.get("stopped_early")),
+        created=(metrics.get("created") or "")[:10] or None,
+    )
+
+
+def shipped_entry(kind: str = SHIPPED) -> ModelEntry | None:
+    """Return the shipped model `kind` ("shipped" or "drawing"), or None if its file is missing or broken."""
+    try:
+        return _shipped_entry(kind)
+    except cnn_model.ModelError:
+        return None
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def training_board() -> jobs.TrainingBoard:
+    """Return the server's one training board (see cnn.jobs)."""
+    return jobs.TrainingBoard(max_running=MAX_RUNNING_TRAININGS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _validation_evaluation(token: str, _model) -> Evaluation:
+    part = dataset().val
+    return evaluate(_model, part.scaled(), part.labels)
+
+
+def validation_evaluation(entry: ModelEntry) -> Evaluation:
+    """Return the model's figures on the 12,000 validation images (computed once per model)."""
+    return _validation_evaluation(entry.token, entry.model)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _test_evaluation(token: str, _model) -> Evaluation:
+    part = dataset().test
+    return evaluate(_model, part.scaled(), part.labels)
+
+
+def test_evaluation(entry: ModelEntry) -> Evaluation:
+    """Return the model's figures on the 10,000 test images (computed once per model)."""
+    return _test_evaluation(entry.token, entry.model)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _model_file(token: str, _model) -> bytes:
+    return cnn_model.model_bytes(_model)
+
+
+def model_file(entry: ModelEntry) -> bytes:
+    """Return the model as the bytes of a .keras file, for downloading."""
+    if entry.kind in SHIPPED_DIRS:
+        return (SHIPPED_DIRS[entry.kind] / "model.keras").read_bytes()
+    return _model_file(entry.token, entry.model)
+
+
+# Per student, in the session --------------------------------------------------------
+
+
+def init_language() -> str:
+    """Set the session's language from ?lang= on first run and keep the URL in step."""
+    if "language" not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state.language = wanted if wanted in LANGUAGE_NAMES else DEFAULT_LANGUAGE
+    return st.session_state.language
+
+
+def sync_language_to_url() -> None:
+    """Write the chosen language into the URL so a reload or shared link keeps it."""
+    if st.query_params.get("lang") != st.session_state.language:
+        st.query_params["lang"] = st.session_state.language
+
+
+def session_models() -> dict[str, ModelEntry]:
+    """Return this session's own models by token, oldest first."""
+    return st.session_state.setdefault("session_models", {})
+
+
+def add_session_model(entry: ModelEntry, activate: bool = True) -> None:
+    """Keep `entry` in the session (dropping the oldest beyond the limit) and maybe make it active."""
+    models = session_models()
+    models[entry.token] = entry
+    while len(models) > MAX_SESSION_MODELS:
+        oldest = next(iter(models))
+        if oldest == st.session_state.get("model_choice"):
+            break
+        del models[oldest]
+    if activate:
+        st.session_state.model_choice = entry.token
+
+
+def available_models() -> dict[str, ModelEntry]:
+    """Return every model this session may choose, shipped ones first."""
+    choices = {}
+    for kind in (SHIPPED, DRAWING):
+        entry = shipped_entry(kind)
+        if entry is not None:
+            choices[kind] = entry
+    choices.update(session_models())
+    return choices
+
+
+def active_model() -> ModelEntry | None:
+    """Return the session's active model (the shipped one unless the student chose another)."""
+    choices = available_models()
+    token = st.session_state.get("model_choice")
+    if token in choices:
+        return choices[token]
+    return next(iter(choices.values()), None)
+
+
+def trained_entry(job: jobs.JobView) -> ModelEntry:
+    """Return the model entry for a finished training run."""
+    result = job.result
+    created = datetime.datetime.fromtimestamp(job.finished or job.created).strftime("%H:%M")
+    return ModelEntry(
+        token=f"run:{job.id}",
+        kind="trained",
+        model=result.model,
+        history=result.history,
+        val_accuracy=result.best_val_accuracy,
+        epochs_run=result.epochs_run,
+        best_epoch=result.best_epoch,
+        stopped_early=result.stopped_early,
+        created=created,
+    )
+
+
+def uploaded_entry(data_bytes: bytes, name: str) -> ModelEntry:
+    """Load an uploaded .keras file safely (raises cnn.model.ModelError) and return its entry."""
+    model = cnn_model.load_model_bytes(data_bytes, name)
+    model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
+    digest = hashlib.sha256(data_bytes).hexdigest()[:16]
+    return ModelEntry(token=f"upload:{digest}", kind="uploaded", model=model, name=name)
+
+
+def session_id() -> str:
+    """Return an id for this browser session, stable across reruns."""
+    if "session_id" not in st.session_state:
+        st.session_state.session_id = os.urandom(8).hex()
+    return st.session_state.session_id
+
+
+def predict(entry: ModelEntry, image: np.ndarray) -> np.ndarray:
+    """Return the 10 probabilities of one (28, 28, 1) image under `entry`'s model."""
+    return predict_probabilities(entry.model, image[np.newaxis])[0]

@@ -1,0 +1,41 @@
+"""Test set: evaluate the active model once, on demand, with the chapter's warning."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn import config
+from ui import state
+from ui.text import language, t
+
+
+def render() -> None:
+    """Draw the Test set page."""
+    st.header(t("test.header"))
+    st.warning(t("test.warning"))
+    entry = state.active_model()
+    if entry is None:
+        st.info(t("model.none"))
+        return
+    if state.dataset_or_explain() is None:
+        return
+    evaluated = st.session_state.setdefault("tested_models", set())
+    if st.button(t("test.button"), key="test_button", type="primary"):
+        evaluated.add(entry.token)
+    if entry.token not in evaluated:
+        return
+    result = state.test_evaluation(entry)
+    left, middle, right = st.columns(3)
+    left.metric(t("test.accuracy"), f"{result.accuracy:.2%}")
+    middle.metric(t("test.loss"), f"{result.loss:.4f}")
+    right.metric(" ", t("test.count", count=int(result.confusion.sum())))
+    st.subheader(t("test.per_class"))
+    names = config.class_names(language())
+    st.dataframe(
+        {t("samples.class"): list(names), t("test.accuracy"): [float(a) for a in result.per_class_accuracy]},
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("test.accuracy"): st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)
+        },
+    )

@@ -1,0 +1,290 @@
+"""Every word the app shows, in Korean and English; `t(key)` picks the session's language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+DEFAULT_LANGUAGE = "ko"
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    # Frame
+    "app.title": {
+        "ko": "합성곱 신경망으로 패션 아이템 분류하기",
+        "en": "Classifying clothes with a convolutional network",
+    },
+    "app.subtitle": {
+        "ko": "혼자 공부하는 머신러닝+딥러닝 08-2 · 케라스 CNN · Fashion-MNIST",
+        "en": "Textbook chapter 08-2 · a Keras CNN · Fashion-MNIST",
+    },
+    "language.label": {"ko": "언어 / Language", "en": "Language / 언어"},
+    "nav.train": {"ko": "훈련", "en": "Train"},
+    "nav.curves": {"ko": "학습 곡선", "en": "Curves"},
+    "nav.architecture": {"ko": "모델 구조", "en": "Architecture"},
+    "nav.samples": {"ko": "검증 샘플", "en": "Validation samples"},
+    "nav.draw": {"ko": "그리기", "en": "Draw"},
+    "nav.upload": {"ko": "사진 올리기", "en": "Upload"},
+    "nav.test": {"ko": "테스트 세트", "en": "Test set"},
+    "nav.inside": {"ko": "CNN 들여다보기", "en": "Inside the CNN"},
+    # Model panel
+    "model.header": {"ko": "사용 중인 모델", "en": "Active model"},
+    "model.choice": {"ko": "모델 선택", "en": "Choose a model"},
+    "model.shipped": {"ko": "교재 모델 (미리 훈련됨)", "en": "Chapter model (pre-trained)"},
+    "model.drawing": {"ko": "그림용 모델 (증강 훈련)", "en": "Drawing model (augmented)"},
+    "model.trained": {"ko": "이 세션에서 훈련한 모델 ({time})", "en": "Trained in this session ({time})"},
+    "model.uploaded": {"ko": "올린 모델: {name}", "en": "Uploaded: {name}"},
+    "model.val_accuracy": {"ko": "검증 정확도", "en": "Validation accuracy"},
+    "model.epochs": {"ko": "에포크", "en": "Epochs"},
+    "model.epochs_value": {"ko": "{run}회 (최적 {best})", "en": "{run} (best {best})"},
+    "model.created": {"ko": "만든 때", "en": "Made"},
+    "model.unknown": {"ko": "알 수 없음", "en": "unknown"},
+    "model.download": {"ko": "모델 내려받기 (.keras)", "en": "Download model (.keras)"},
+    "model.upload": {"ko": "모델 올리기 (.keras)", "en": "Upload a model (.keras)"},
+    "model.upload_help": {
+        "ko": "model.save('이름.keras')로 저장한 케라스 3 모델. 입력 28x28x1, 출력 10개여야 합니다.",
+        "en": "A Keras 3 model saved with model.save('name.keras'): input 28x28x1, 10 outputs.",
+    },
+    "model.upload_ok": {"ko": "{name} 모델을 불러왔습니다.", "en": "Loaded {name}."},
+    "model.upload_refused": {
+        "ko": "이 파일은 쓸 수 없습니다. 사용 중인 모델은 그대로입니다. 이유: {reason}",
+        "en": "This file cannot be used; the active model is unchanged. Reason: {reason}",
+    },
+    "model.missing": {
+        "ko": "미리 훈련된 모델 파일이 없습니다 ({path}). '훈련' 화면에서 모델을 훈련하세요.",
+        "en": "The pre-trained model file is missing ({path}). Train a model on the Train page.",
+    },
+    "model.none": {"ko": "아직 모델이 없습니다. '훈련'에서 먼저 훈련하세요.", "en": "No model yet: train one first."},
+    # Dataset problems
+    "data.missing_title": {"ko": "Fashion-MNIST 데이터를 찾을 수 없습니다", "en": "Fashion-MNIST cannot be found"},
+    "data.missing_body": {
+        "ko": "이 화면에는 데이터셋이 필요합니다. '그리기'와 '사진 올리기'는 미리 훈련된 모델로 계속 쓸 수 있습니다.",
+        "en": "This page needs the dataset. Draw and Upload still work with the pre-trained model.",
+    },
+    # Train
+    "train.header": {"ko": "CNN 훈련하기", "en": "Train the CNN"},
+    "train.intro": {
+        "ko": "교재와 같은 설정이 기본값입니다. '훈련 시작'을 누르면 손실이 에포크마다 줄어드는 것을 볼 수 있습니다.",
+        "en": "The defaults are the chapter's recipe. Press Train and watch the loss fall epoch by epoch.",
+    },
+    "train.epochs": {"ko": "최대 에포크", "en": "Maximum epochs"},
+    "train.epochs_help": {
+        "ko": "훈련 세트를 몇 번 반복할지. 조기 종료가 더 일찍 멈출 수 있습니다.",
+        "en": "How many passes over the training set; early stopping may end sooner.",
+    },
+    "train.patience": {"ko": "조기 종료 인내 (patience)", "en": "Early-stopping patience"},
+    "train.patience_help": {
+        "ko": "검증 손실이 나아지지 않아도 기다리는 에포크 수.",
+        "en": "Epochs to wait for a better validation loss before stopping.",
+    },
+    "train.batch_size": {"ko": "배치 크기", "en": "Batch size"},
+    "train.batch_size_help": {
+        "ko": "한 번의 경사 하강법에 쓰는 샘플 수 (케라스 기본값 32).",
+        "en": "Samples per gradient step (Keras' default is 32).",
+    },
+    "train.learning_rate": {"ko": "학습률", "en": "Learning rate"},
+    "train.learning_rate_help": {
+        "ko": "Adam 옵티마이저의 보폭 (기본값 0.001).",
+        "en": "The Adam optimizer's step size (default 0.001).",
+    },
+    "train.dropout": {"ko": "드롭아웃 비율", "en": "Dropout rate"},
+    "train.dropout_help": {
+        "ko": "훈련 중 밀집층 뉴런을 끄는 비율 (교재 0.4).",
+        "en": "Share of dense-layer neurons switched off while training (chapter: 0.4).",
+    },
+    "train.images": {"ko": "훈련 이미지 수", "en": "Training images"},
+    "train.images_help": {
+        "ko": "48,000개가 교재 설정입니다. 수업 시간이 짧으면 줄이세요.",
+        "en": "48,000 is the chapter's setting; use fewer for a quick demo.",
+    },
+    "train.images_all": {"ko": "{count:,}개 (교재)", "en": "{count:,} (chapter)"},
+    "train.images_some": {"ko": "{count:,}개", "en": "{count:,}"},
+    "train.button": {"ko": "훈련 시작", "en": "Train"},
+    "train.stop": {"ko": "중지", "en": "Stop"},
+    "train.stop_help": {
+        "ko": "지금까지 가장 좋은 모델을 남기고 멈춥니다.",
+        "en": "End now and keep the best model so far.",
+    },
+    "train.queued": {
+        "ko": "다른 학생의 훈련이 끝나면 시작합니다 (대기 {position}번째).",
+        "en": "Your run starts when the current one ends (position {position} in the queue).",
+    },
+    "train.other_running": {
+        "ko": "다른 학생이 훈련 중입니다: 에포크 {epoch}/{epochs}, 약 {eta} 남음. "
+        "그동안 공유 모델로 그리기와 예측을 해 보세요.",
+        "en": "Another student is training: epoch {epoch}/{epochs}, about {eta} left. "
+        "Meanwhile, draw and predict with the shared model.",
+    },
+    "train.other_waiting": {
+        "ko": "다른 학생의 훈련이 곧 시작됩니다.",
+        "en": "Another student's run is about to start.",
+    },
+    "train.starting": {"ko": "훈련을 준비하는 중...", "en": "Getting ready to train..."},
+    "train.validating": {"ko": "에포크 {epoch} 검증 중...", "en": "Scoring epoch {epoch} on the validation set..."},
+    "train.epoch_progress": {
+        "ko": "에포크 {epoch}/{epochs} · 배치 {batch}/{batches}",
+        "en": "Epoch {epoch}/{epochs} · batch {batch}/{batches}",
+    },
+    "train.overall_progress": {
+        "ko": "전체 진행 · 경과 {elapsed} · 남은 시간 약 {eta}",
+        "en": "Overall · elapsed {elapsed} · about {eta} left",
+    },
+    "train.running_loss": {
+        "ko": "현재 에포크 손실 {loss:.4f} · 정확도 {accuracy:.3f}",
+        "en": "This epoch so far: loss {loss:.4f} · accuracy {accuracy:.3f}",
+    },
+    "train.done": {
+        "ko": "훈련 완료: {epochs}번째 에포크에서 멈췄고, 최적 에포크는 {best}입니다. 검증 정확도 {accuracy:.2%}.",
+        "en": "Done: stopped after epoch {epochs}; the best epoch was {best}. Validation accuracy {accuracy:.2%}.",
+    },
+    "train.early": {
+        "ko": "검증 손실이 {patience} 에포크 동안 나아지지 않아 조기 종료했습니다.",
+        "en": "Early stopping: the validation loss did not improve for {patience} epochs.",
+    },
+    "train.stopped": {
+        "ko": "중지했습니다. 지금까지 가장 좋은 에포크 {best}의 모델을 남겼습니다.",
+        "en": "Stopped. The model of the best epoch so far ({best}) is kept.",
+    },
+    "train.activated": {"ko": "새 모델을 사용 중인 모델로 정했습니다.", "en": "The new model is now the active model."},
+    "train.failed": {
+        "ko": "훈련이 실패했습니다. 사용 중인 모델은 그대로입니다. ({error})",
+        "en": "Training failed; the active model is unchanged. ({error})",
+    },
+    "train.busy": {
+        "ko": "이미 훈련이 진행 중입니다. 먼저 중지하세요.",
+        "en": "You already have a training run; stop it first.",
+    },
+    "train.invalid": {"ko": "설정을 확인하세요: {error}", "en": "Please check the settings: {error}"},
+    "train.table_epoch": {"ko": "에포크", "en": "epoch"},
+    # Curves
+    "curves.header": {"ko": "학습 곡선", "en": "Learning curves"},
+    "curves.intro": {
+        "ko": "교재의 그래프처럼 에포크마다 훈련 손실과 검증 손실을 그립니다.",
+        "en": "The chapter's plot: training and validation loss per epoch.",
+    },
+    "curves.none": {
+        "ko": "이 모델에는 훈련 기록이 없습니다 (올린 모델).",
+        "en": "This model has no training history (uploaded model).",
+    },
+    "curves.best": {
+        "ko": "최적 에포크 {best} · 검증 손실 {loss:.4f} · 검증 정확도 {accuracy:.2%}",
+        "en": "Best epoch {best} · val_loss {loss:.4f} · val_accuracy {accuracy:.2%}",
+    },
+    # Architecture
+    "arch.header": {"ko": "모델 구조", "en": "Model architecture"},
+    "arch.summary": {"ko": "model.summary()", "en": "model.summary()"},
+    "arch.layer": {"ko": "층", "en": "Layer"},
+    "arch.type": {"ko": "종류", "en": "Type"},
+    "arch.output_shape": {"ko": "출력 크기", "en": "Output shape"},
+    "arch.parameters": {"ko": "파라미터 수", "en": "Parameters"},
+    "arch.total": {"ko": "전체 파라미터: {total:,}개", "en": "Total parameters: {total:,}"},
+    "arch.graph": {"ko": "plot_model(show_shapes=True)", "en": "plot_model(show_shapes=True)"},
+    "arch.download": {"ko": "cnn-architecture.png 내려받기", "en": "Download cnn-architecture.png"},
+    "arch.browser_graph": {
+        "ko": "graphviz가 없어 브라우저에서 그린 그래프입니다.",
+        "en": "graphviz is not installed, so the browser draws this graph.",
+    },
+    # Samples
+    "samples.header": {"ko": "검증 샘플 살펴보기", "en": "Browse validation samples"},
+    "samples.class": {"ko": "정답 클래스", "en": "True class"},
+    "samples.all": {"ko": "전체", "en": "All"},
+    "samples.correctness": {"ko": "예측 결과", "en": "Predictions"},
+    "samples.correct": {"ko": "맞힌 것", "en": "Correct"},
+    "samples.wrong": {"ko": "틀린 것", "en": "Wrong"},
+    "samples.page": {"ko": "페이지", "en": "Page"},
+    "samples.count": {"ko": "{count:,}개 중 {start}-{end}", "en": "{start}-{end} of {count:,}"},
+    "samples.empty": {"ko": "조건에 맞는 샘플이 없습니다.", "en": "No samples match these filters."},
+    "samples.pick": {"ko": "보기", "en": "Show"},
+    "samples.index": {"ko": "샘플 번호 (val_scaled[번호])", "en": "Sample number (val_scaled[n])"},
+    "samples.selected": {"ko": "선택한 샘플 #{index}", "en": "Selected sample #{index}"},
+    "samples.truth": {"ko": "정답: {label}", "en": "True: {label}"},
+    "samples.prediction": {"ko": "예측: {label} ({probability:.1%})", "en": "Predicted: {label} ({probability:.1%})"},
+    "samples.confusion": {"ko": "검증 세트 오차 행렬", "en": "Validation confusion matrix"},
+    "samples.confusion_help": {
+        "ko": "칸을 누르거나 아래에서 고르면 그 이미지들을 보여 줍니다.",
+        "en": "Click a cell, or choose below, to see those images.",
+    },
+    "samples.confusion_true": {"ko": "정답", "en": "True"},
+    "samples.confusion_pred": {"ko": "예측", "en": "Predicted"},
+    "samples.confusion_cell": {
+        "ko": "정답 {true} → 예측 {pred}: {count:,}개",
+        "en": "True {true} → predicted {pred}: {count:,} images",
+    },
+    "samples.accuracy": {"ko": "검증 정확도 {accuracy:.2%}", "en": "Validation accuracy {accuracy:.2%}"},
+    # Prediction panel
+    "predict.top": {"ko": "예측: {label} ({probability:.0%})", "en": "Prediction: {label} ({probability:.0%})"},
+    "predict.input": {"ko": "모델이 보는 28x28 이미지", "en": "The 28x28 image the model sees"},
+    "predict.bars": {"ko": "클래스별 확률", "en": "Probability of each class"},
+    "predict.class": {"ko": "클래스", "en": "class"},
+    "predict.probability": {"ko": "확률", "en": "probability"},
+    # Draw
+    "draw.header": {"ko": "옷을 그려 보세요", "en": "Draw a garment"},
+    "draw.hint": {
+        "ko": "캔버스를 가득 채우도록 크게, 속을 칠해서 그리면 잘 맞힙니다. 예: 바지는 긴 다리 두 개.",
+        "en": "Draw it large, filling the canvas, and colour it in. E.g. trousers: two long legs.",
+    },
+    "draw.brush": {"ko": "붓 굵기", "en": "Brush width"},
+    "draw.model": {"ko": "그림 인식에 쓸 모델", "en": "Model for drawings"},
+    "draw.empty": {
+        "ko": "캔버스에 옷을 그리면 여기에 예측이 나타납니다.",
+        "en": "Draw a garment on the canvas and the prediction appears here.",
+    },
+    "draw.undo": {"ko": "되돌리기", "en": "Undo"},
+    "draw.clear": {"ko": "모두 지우기", "en": "Clear"},
+    # Upload
+    "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
+    "upload.hint": {
+        "ko": "흰 배경 위의 옷 사진이나 그림(PNG, JPEG, WebP)을 올리세요.",
+        "en": "A photo of a garment on a plain background, or a drawing (PNG, JPEG, WebP).",
+    },
+    "upload.label": {"ko": "이미지 파일", "en": "Image file"},
+    "upload.examples": {"ko": "또는 예제 이미지", "en": "Or try an example"},
+    "upload.none": {"ko": "(선택 안 함)", "en": "(none)"},
+    "upload.empty": {
+        "ko": "이미지를 올리거나 예제를 고르면 예측이 나타납니다.",
+        "en": "Upload an image or choose an example to see the prediction.",
+    },
+    "upload.original": {"ko": "올린 이미지", "en": "Original"},
+    "upload.error": {"ko": "이 파일로는 예측할 수 없습니다: {reason}", "en": "This file cannot be used: {reason}"},
+    # Test
+    "test.header": {"ko": "테스트 세트로 최종 평가", "en": "Final check on the test set"},
+    "test.warning": {
+        "ko": "항상 테스트 세트는 모델을 출시하기 직전 딱 한 번만 사용해야 한다. "
+        "그렇지 않다면 모델을 실전에 투입했을 때 성능을 올바르게 예측하지 못한다. (교재 08-2)",
+        "en": "Use the test set only once, just before releasing the model. Otherwise it no longer "
+        "predicts how the model will do in real use. (chapter 08-2)",
+    },
+    "test.button": {"ko": "테스트 세트로 평가하기", "en": "Evaluate on the test set"},
+    "test.accuracy": {"ko": "테스트 정확도", "en": "Test accuracy"},
+    "test.loss": {"ko": "테스트 손실", "en": "Test loss"},
+    "test.per_class": {"ko": "클래스별 정확도", "en": "Accuracy per class"},
+    "test.count": {"ko": "테스트 이미지 {count:,}개", "en": "{count:,} test images"},
+    # Inside
+    "inside.header": {"ko": "CNN 들여다보기", "en": "Inside the CNN"},
+    # Generic
+    "error.unexpected": {
+        "ko": "문제가 생겼지만 앱은 계속 쓸 수 있습니다. ({error})",
+        "en": "Something went wrong, but the app keeps working. ({error})",
+    },
+}
+
+
+def language() -> str:
+    """Return the session's language code ("ko" or "en")."""
+    return st.session_state.get("language", DEFAULT_LANGUAGE)
+
+
+def t(key: str, **values) -> str:
+    """Return the text for `key` in the session's language, filled in with `values`."""
+    entry = STRINGS[key]
+    template = entry.get(language(), entry["en"])
+    return template.format(**values) if values else template
+
+
+def duration(seconds: float | None) -> str:
+    """Return a short human duration such as 1:05 or 12 s."""
+    if seconds is None or seconds != seconds or seconds == float("inf"):
+        return "?"
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s" if language() == "en" else f"{seconds}초"
+    return f"{seconds // 60}:{seconds % 60:02d}"

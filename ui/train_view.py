@@ -1,0 +1,199 @@
+"""Train: the chapter's hyperparameters, Train and Stop, and a live progress bar and loss chart."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn import jobs, plots
+from cnn.config import TrainConfig
+from ui import charts, state
+from ui.text import duration, language, t
+
+BATCH_SIZES = (16, 32, 64, 128, 256)
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01)
+TRAIN_IMAGE_COUNTS = (48_000, 12_000, 3_000, 1_000)
+# How often the live panel redraws while a run is going, in seconds.
+REFRESH_SECONDS = 1.0
+
+
+def own_job() -> jobs.JobView | None:
+    """Return this session's latest training run, if the board still has it."""
+    job = state.training_board().get(st.session_state.get("job_id"))
+    return job.view() if job else None
+
+
+def restore_run_from_url() -> None:
+    """After a page reload, find the run named by ?run= so a finished model is not lost."""
+    run_id = st.query_params.get("run")
+    if run_id and "job_id" not in st.session_state and state.training_board().get(run_id):
+        st.session_state.job_id = run_id
+
+
+def collect_finished_run() -> None:
+    """Make a finished run's model active, once, wherever the student is in the app."""
+    job = own_job()
+    if job is None or job.result is None:
+        return
+    activated = st.session_state.setdefault("activated_runs", set())
+    if job.id not in activated:
+        activated.add(job.id)
+        state.add_session_model(state.trained_entry(job))
+
+
+def _titles(metric: str) -> dict[str, str]:
+    labels = plots.LABELS[language()]
+    return {
+        "epoch": labels["epoch"],
+        "metric": labels[metric],
+        "train": labels["train"],
+        "val": labels["val"],
+        "running": labels["running"],
+        "best": labels["best"],
+        "stopped": labels["stopped"],
+    }
+
+
+def _controls(disabled: bool) -> dict:
+    defaults = TrainConfig()
+    left, right = st.columns(2)
+    values = {}
+    with left:
+        values["epochs"] = st.slider(
+            t("train.epochs"), 1, 50, defaults.epochs, key="train_epochs", disabled=disabled,
+            help=t("train.epochs_help"), persist_state="session",
+        )  # fmt: skip
+        st.caption(t("train.epochs_help"))
+        values["patience"] = st.slider(
+            t("train.patience"), 0, 10, defaults.patience, key="train_patience", disabled=disabled,
+            help=t("train.patience_help"), persist_state="session",
+        )  # fmt: skip
+        st.caption(t("train.patience_help"))
+        values["train_limit"] = st.selectbox(
+            t("train.images"), TRAIN_IMAGE_COUNTS, key="train_images", disabled=disabled,
+            format_func=lambda n: t("train.images_all" if n == 48_000 else "train.images_some", count=n),
+            help=t("train.images_help"), persist_state="session",
+        )  # fmt: skip
+        st.caption(t("train.images_help"))
+    with right:
+        values["batch_size"] = st.select_slider(
+            t("train.batch_size"), BATCH_SIZES, defaults.batch_size, key="train_batch_size", disabled=disabled,
+            help=t("train.batch_size_help"), persist_state="session",
+        )  # fmt: skip
+        st.caption(t("train.batch_size_help"))
+        values["learning_rate"] = st.select_slider(
+            t("train.learning_rate"), LEARNING_RATES, defaults.learning_rate, key="train_learning_rate",
+            disabled=disabled, help=t("train.learning_rate_help"), persist_state="session",
+        )  # fmt: skip
+        st.caption(t("train.learning_rate_help"))
+        values["dropout_rate"] = st.slider(
+            t("train.dropout"), 0.0, 0.8, defaults.dropout_rate, 0.05, key="train_dropout", disabled=disabled,
+            help=t("train.dropout_help"), persist_state="session",
+        )  # fmt: skip
+        st.caption(t("train.dropout_help"))
+    return values
+
+
+def _start(values: dict) -> None:
+    dataset = state.dataset()
+    limit = values.pop("train_limit")
+    try:
+        train_config = TrainConfig(**values, train_limit=None if limit >= len(dataset.train) else limit)
+        job = state.training_board().submit(train_config, dataset, owner=state.session_id())
+    except ValueError as error:
+        st.session_state.train_message = t("train.invalid", error=error)
+        return
+    except jobs.BoardBusy:
+        st.session_state.train_message = t("train.busy")
+        return
+    st.session_state.job_id = job.id
+    st.query_params["run"] = job.id
+
+
+def _others() -> None:
+    mine = st.session_state.get("job_id")
+    for other in state.training_board().active():
+        if other.id == mine:
+            continue
+        if other.progress is None:
+            st.info(t("train.other_waiting"))
+        else:
+            progress = other.progress
+            st.info(t("train.other_running", epoch=progress.epoch, epochs=progress.epochs, eta=duration(progress.eta)))
+        break
+
+
+def _live_panel() -> None:
+    job = own_job()
+    if job is None:
+        return
+    if job.active:
+        state.training_board().get(job.id).touch()
+    if job.state == jobs.QUEUED:
+        st.info(t("train.queued", position=job.queue_position))
+        _others()
+        return
+    progress = job.progress
+    history = job.result.history if job.result else (progress.history if progress else {})
+    running = None
+    if job.active:
+        if progress is None:
+            st.info(t("train.starting"))
+            return
+        st.progress(progress.batch / progress.batches, text=t("train.epoch_progress", **_counts(progress)))
+        overall = t("train.overall_progress", elapsed=duration(progress.elapsed), eta=duration(progress.eta))
+        st.progress(progress.fraction, text=overall)
+        if progress.phase == "validating":
+            st.caption(t("train.validating", epoch=progress.epoch))
+        else:
+            st.caption(t("train.running_loss", loss=progress.loss, accuracy=progress.accuracy))
+            running = (progress.epoch - 1 + progress.batch / progress.batches, progress.loss)
+    result = job.result
+    if job.state == jobs.FAILED:
+        st.error(t("train.failed", error=job.error))
+    best = result.best_epoch if result else None
+    stopped = result.epochs_run if result and result.stopped_early else None
+    spec = charts.history_chart(history, "loss", _titles("loss"), job.config.epochs, running, best, stopped)
+    st.vega_lite_chart(spec, width="stretch", key="train_chart")
+    if result is not None:
+        st.success(t("train.done", epochs=result.epochs_run, best=result.best_epoch, accuracy=result.best_val_accuracy))
+        if result.stopped_early:
+            st.info(t("train.early", patience=result.config.patience))
+        if result.stopped_by_user:
+            st.info(t("train.stopped", best=result.best_epoch))
+        if job.id in st.session_state.get("activated_runs", set()):
+            st.caption(t("train.activated"))
+        else:
+            st.rerun()  # Makes the new model active everywhere, including the sidebar.
+    if history.get("loss"):
+        rows = {
+            t("train.table_epoch"): list(range(1, len(history["loss"]) + 1)),
+            **{key: history[key] for key in ("loss", "val_loss", "accuracy", "val_accuracy")},
+        }
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _counts(progress) -> dict:
+    return {"epoch": progress.epoch, "epochs": progress.epochs, "batch": progress.batch, "batches": progress.batches}
+
+
+def render() -> None:
+    """Draw the Train page."""
+    st.header(t("train.header"))
+    st.caption(t("train.intro"))
+    if state.dataset_or_explain() is None:
+        return
+    job = own_job()
+    busy = job is not None and job.active
+    values = _controls(disabled=busy)
+    left, right = st.columns([1, 1])
+    if left.button(t("train.button"), key="train_button", type="primary", disabled=busy, width="stretch"):
+        _start(values)
+        st.rerun()
+    if right.button(t("train.stop"), key="stop_button", disabled=not busy, help=t("train.stop_help"), width="stretch"):
+        state.training_board().get(job.id).stop()
+    message = st.session_state.pop("train_message", None)
+    if message:
+        st.error(message)
+    if not busy:
+        _others()
+    st.fragment(_live_panel, run_every=REFRESH_SECONDS if busy else None)()

@@ -1,0 +1,62 @@
+"""Upload: a garment photo or drawing; the original, the 28x28 model input and the bars."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn import config, preprocess
+from ui import prediction, state
+from ui.text import t
+
+# What the picker offers; other files are decoded by content and refused with a message.
+IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
+
+
+def examples() -> list[str]:
+    """Return the example images shipped in assets/examples, by file name."""
+    if not config.EXAMPLES_DIR.is_dir():
+        return []
+    return sorted(p.name for p in config.EXAMPLES_DIR.iterdir() if p.suffix.lower().lstrip(".") in IMAGE_TYPES)
+
+
+def _chosen_file() -> tuple[str, bytes] | None:
+    uploaded = st.file_uploader(t("upload.label"), type=IMAGE_TYPES, key="upload_image", help=t("upload.hint"))
+    if uploaded is not None:
+        return uploaded.name, uploaded.getvalue()
+    names = examples()
+    if names:
+        example = st.selectbox(
+            t("upload.examples"), [None, *names], format_func=lambda n: n or t("upload.none"), key="upload_example"
+        )
+        if example:
+            return example, (config.EXAMPLES_DIR / example).read_bytes()
+    return None
+
+
+def render() -> None:
+    """Draw the Upload page."""
+    st.header(t("upload.header"))
+    st.caption(t("upload.hint"))
+    entry = state.active_model()
+    chosen = _chosen_file()
+    with st.container(key="upload_prediction"):
+        if entry is None:
+            st.info(t("model.none"))
+            return
+        if chosen is None:
+            st.info(t("upload.empty"))
+            return
+        name, data = chosen
+        try:
+            original = preprocess.open_image(data)
+            image = preprocess.prepare_image(original)
+        except preprocess.ImageError as error:
+            st.error(t("upload.error", reason=error))
+            return
+        left, right = st.columns([1, 2], gap="large")
+        with left:
+            preview = original.copy()
+            preview.thumbnail((320, 320))
+            st.image(preview.convert("RGB") if preview.mode not in ("RGB", "L") else preview, caption=name)
+        with right:
+            prediction.show(state.predict(entry, image), image)
