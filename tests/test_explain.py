@@ -15,7 +15,7 @@ from cnn.predict import predict_probabilities
 
 # A pixel belongs to the garment when it is brighter than this (images are in [0, 1]).
 GARMENT_THRESHOLD = 0.1
-CLOTHES = [config.CLASS_NAMES_EN.index(name) for name in ("T-shirt/top", "Trouser", "Pullover", "Coat", "Shirt", "Bag")]
+TOPS = [config.CLASS_NAMES_EN.index(name) for name in ("T-shirt/top", "Pullover", "Coat", "Shirt")]
 SHOES = [config.CLASS_NAMES_EN.index(name) for name in ("Sandal", "Sneaker")]
 
 
@@ -145,29 +145,31 @@ def test_a_batch_gives_the_same_heatmaps_as_one_image_at_a_time(shipped, val_ima
         np.testing.assert_allclose(together[index], explain.grad_cam(shipped, val_images[index]), atol=1e-5)
 
 
-def test_for_clothes_and_bags_most_of_the_heatmap_lies_on_the_garment(test_heatmaps):
-    # Measured on ten blocks of 500 test images: 77-82% of the mass on garment pixels,
-    # which cover 51-54% of the image, and 90-95% of images above one half.
-    chosen = np.isin(test_heatmaps["labels"], CLOTHES) & ~test_heatmaps["empty"]
+def test_for_shirts_pullovers_and_coats_most_of_the_heatmap_lies_on_the_garment(test_heatmaps):
+    # Measured on twenty blocks of 500 test images, for the shipped model and an earlier
+    # training of the same recipe: 77-84% of the mass on garment pixels, which cover
+    # 57-58% of the image, and 86-95% of images with more than half their mass there.
+    chosen = np.isin(test_heatmaps["labels"], TOPS) & ~test_heatmaps["empty"]
     on_garment = test_heatmaps["mass_on_garment"][chosen]
-    assert chosen.sum() > 250
+    assert chosen.sum() > 150
     assert on_garment.mean() > 0.65
-    assert on_garment.mean() > test_heatmaps["garment_area"][chosen].mean() + 0.15
-    assert (on_garment > 0.5).mean() > 0.8
+    assert on_garment.mean() > test_heatmaps["garment_area"][chosen].mean() + 0.1
+    assert (on_garment > 0.5).mean() > 0.75
 
 
 def test_for_sandals_and_sneakers_the_model_looks_beside_the_shoe(test_heatmaps):
-    # The model tells footwear by the empty space above it: measured 7-10% of the mass
-    # on the shoe's pixels, which cover 25-28% of the image.
+    # The model tells footwear by the empty space around it: measured 7-21% of the mass
+    # on the shoe's pixels (same blocks and models), which cover 25-28% of the image,
+    # so less than an even spread would put there.
     chosen = np.isin(test_heatmaps["labels"], SHOES) & ~test_heatmaps["empty"]
     on_shoe = test_heatmaps["mass_on_garment"][chosen]
     assert chosen.sum() > 50
-    assert on_shoe.mean() < 0.25
+    assert on_shoe.mean() < 0.3
     assert on_shoe.mean() < test_heatmaps["garment_area"][chosen].mean()
 
 
 def test_few_heatmaps_are_empty(test_heatmaps):
-    # Empty means no region raises the top class's score; measured 3-6% of test images.
+    # Empty means no region raises the top class's score; measured 0-6% of test images.
     assert test_heatmaps["empty"].mean() < 0.12
 
 
