@@ -280,3 +280,167 @@ def confusion_figure(matrix: np.ndarray, language: str = "en") -> Figure:
     axes.set_xlabel(text["predicted"])
     axes.set_ylabel(text["true"])
     return figure
+
+
+# --- Inside the CNN (issue #5): filters, feature maps and Grad-CAM -----------------------
+# Feature-map grids are one imshow of a tiled mosaic rather than one subplot per map:
+# 64 subplots took about 550 ms to lay out and render here, one mosaic image about 55 ms.
+
+INSIDE_LABELS = {
+    "en": {
+        "trained": "trained model",
+        "untrained": "untrained model",
+        "filters": "{count} first-layer filters ({height}×{width})",
+        "weight": "weight",
+        "count": "count",
+        "feature_maps": "conv layer {number}: {count} feature maps ({height}×{width})",
+        "each_scaled": "each map scaled to its own maximum; black = no activation",
+        "input": "input",
+        "looks": "where the model looks: {name}",
+        "looks_probability": "where the model looks: {name} ({probability:.0%})",
+        "nothing": "no region raises this class's score",
+        "importance": "importance",
+    },
+    "ko": {
+        "trained": "훈련된 모델",
+        "untrained": "훈련 전 모델",
+        "filters": "첫 번째 합성곱 층의 필터 {count}개 ({height}×{width})",
+        "weight": "가중치",
+        "count": "개수",
+        "feature_maps": "{number}번째 합성곱 층: 특성 맵 {count}개 ({height}×{width})",
+        "each_scaled": "특성 맵마다 자신의 최댓값으로 나눔; 검은색 = 활성화 없음",
+        "input": "입력",
+        "looks": "모델이 본 곳: {name}",
+        "looks_probability": "모델이 본 곳: {name} ({probability:.0%})",
+        "nothing": "이 클래스의 점수를 높이는 영역이 없음",
+        "importance": "중요도",
+    },
+}
+# Blue for negative weights, red for positive, white for zero.
+FILTER_CMAP = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
+# The feature-map colours of the book's next section (matplotlib's default), white between tiles.
+FEATURE_MAP_CMAP = matplotlib.colormaps["viridis"].with_extremes(bad="white")
+FILTER_SCALE_PERCENTILE = 98
+HEATMAP_CMAP = "jet"
+HEATMAP_ALPHA = 0.5
+
+
+def _inside_labels(language: str) -> dict[str, str]:
+    return INSIDE_LABELS[usable_language(language)]
+
+
+def mosaic(maps: np.ndarray, columns: int = 8, gap: int = 1) -> np.ndarray:
+    """Tile (height, width, n) maps row by row into one 2-D array, with NaN gaps that draw as white."""
+    maps = np.asarray(maps, dtype=np.float32)
+    if maps.ndim != 3:
+        raise ValueError(f"Expected maps of shape (height, width, n), got {maps.shape}.")
+    height, width, count = maps.shape
+    columns = max(1, min(columns, count))
+    rows = max(1, int(np.ceil(count / columns)))
+    tiled = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), np.nan, dtype=np.float32)
+    for index in range(count):
+        top, left = (index // columns) * (height + gap), (index % columns) * (width + gap)
+        tiled[top : top + height, left : left + width] = maps[:, :, index]
+    return tiled
+
+
+def _filter_maps(filters: np.ndarray) -> np.ndarray:
+    # A first-layer kernel is (3, 3, 1, n) for grayscale input; one map per filter is (3, 3, n).
+    filters = np.asarray(filters, dtype=np.float32)
+    if filters.ndim == 4 and filters.shape[2] == 1:
+        return filters[:, :, 0, :]
+    if filters.ndim == 3:
+        return filters
+    raise ValueError(f"Expected first-layer filters of shape (3, 3, 1, n), got {filters.shape}.")
+
+
+def filters_figure(filters: np.ndarray, untrained: np.ndarray | None = None, language: str = "en") -> Figure:
+    """Return the first-layer filters as a grid (blue < 0 < red) over a histogram of their weights.
+
+    With `untrained`, the untrained model's filters stand beside them; the histograms share
+    their bins and x axis so the class sees how far training spread the weights. Each grid
+    has its own colour scale, so the untrained filters' pattern stays visible too.
+    """
+    text = _inside_labels(language)
+    panels = [(text["trained"], _filter_maps(filters))]
+    if untrained is not None:
+        panels.append((text["untrained"], _filter_maps(untrained)))
+    limit = max(float(np.abs(maps).max()) for _, maps in panels) or 1.0
+    bins = np.linspace(-limit, limit, 41)
+    figure = new_figure(3.7 * len(panels), 4.6)
+    grid = figure.subplots(2, len(panels), squeeze=False, height_ratios=(2, 1))
+    for column, (name, maps) in enumerate(panels):
+        height, width, count = maps.shape
+        # A few trained weights are far larger than the rest; scaling to them would wash
+        # out every other filter, so the colours saturate beyond the 98th percentile.
+        scale = float(np.percentile(np.abs(maps), FILTER_SCALE_PERCENTILE)) or 1.0
+        axes = grid[0, column]
+        shown = axes.imshow(mosaic(maps, columns=8), cmap=FILTER_CMAP, vmin=-scale, vmax=scale, interpolation="nearest")
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.set_title(f"{name}\n" + text["filters"].format(count=count, height=height, width=width), fontsize=9)
+        figure.colorbar(shown, ax=axes, shrink=0.8, extend="both")
+        histogram = grid[1, column]
+        histogram.hist(maps.ravel(), bins=bins, color=TRAIN_COLOR)
+        histogram.set_xlim(-limit, limit)
+        histogram.axvline(0.0, color="black", linewidth=0.6)
+        histogram.set_xlabel(text["weight"])
+        histogram.set_ylabel(text["count"])
+    return figure
+
+
+def feature_maps_figure(maps: np.ndarray, layer_number: int = 1, language: str = "en", columns: int = 8) -> Figure:
+    """Return one convolution layer's (height, width, n) feature maps as a grid, like the book's next section."""
+    text = _inside_labels(language)
+    maps = np.asarray(maps, dtype=np.float32)
+    if maps.ndim != 3:
+        raise ValueError(f"Expected feature maps of shape (height, width, n), got {maps.shape}.")
+    height, width, count = maps.shape
+    # Each map is divided by its own largest value, as plt.imshow does for one map in the book;
+    # a map that stays at zero (its filter found nothing) stays black.
+    peaks = maps.max(axis=(0, 1), keepdims=True)
+    scaled = np.divide(maps, peaks, out=np.zeros_like(maps), where=peaks > 0)
+    columns = max(1, min(columns, count))
+    rows = int(np.ceil(count / columns))
+    cell = 0.55
+    figure = new_figure(cell * columns + 0.2, cell * rows * height / width + 0.75)
+    axes = figure.add_subplot()
+    axes.imshow(mosaic(scaled, columns), cmap=FEATURE_MAP_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest")
+    axes.set_xticks([])
+    axes.set_yticks([])
+    axes.set_title(text["feature_maps"].format(number=layer_number, count=count, height=height, width=width))
+    axes.set_xlabel(text["each_scaled"], fontsize=8)
+    return figure
+
+
+def grad_cam_figure(
+    image: np.ndarray,
+    heatmap: np.ndarray,
+    class_index: int,
+    probability: float | None = None,
+    language: str = "en",
+) -> Figure:
+    """Return the 28x28 input beside it with the Grad-CAM heatmap (0 = blue, 1 = red) laid over it."""
+    text = _inside_labels(language)
+    name = config.class_names(usable_language(language))[class_index]
+    image = np.asarray(image, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE)
+    heatmap = np.asarray(heatmap, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE)
+    figure = new_figure(5.6, 3.1)
+    left, right = figure.subplots(1, 2)
+    for axes in (left, right):
+        axes.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        axes.set_xticks([])
+        axes.set_yticks([])
+    left.set_title(text["input"], fontsize=10)
+    shown = right.imshow(heatmap, cmap=HEATMAP_CMAP, vmin=0, vmax=1, alpha=HEATMAP_ALPHA, interpolation="bilinear")
+    if probability is None:
+        title = text["looks"].format(name=name)
+    else:
+        title = text["looks_probability"].format(name=name, probability=probability)
+    right.set_title(title, fontsize=10)
+    if not heatmap.any():
+        right.set_xlabel(text["nothing"], fontsize=8)
+    colorbar = figure.colorbar(shown, ax=right, shrink=0.8)
+    # Above the bar rather than beside it: Hangul turned sideways is hard to read.
+    colorbar.ax.set_title(text["importance"], fontsize=8)
+    return figure

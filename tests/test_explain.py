@@ -1,6 +1,8 @@
 """Looking inside the CNN: filters, feature maps and Grad-CAM of the shipped model, checked on real images."""
 
 import gc
+import io
+import warnings
 import weakref
 
 import keras
@@ -8,8 +10,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from keras import layers
+from PIL import Image
 
-from cnn import config, explain
+from cnn import config, explain, plots
 from cnn import model as cnn_model
 from cnn.predict import predict_probabilities
 
@@ -220,3 +223,65 @@ def test_a_model_without_convolutions_is_refused(val_images):
     with pytest.raises(explain.ExplainError, match="no Conv2D"):
         explain.first_layer_filters(dense_only)
     assert issubclass(explain.ExplainError, ValueError)
+
+
+def render(figure):
+    """Render and fail on any glyph the font lacks (matplotlib warns and draws a box)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*missing.*")
+        data = plots.to_png(figure)
+    return Image.open(io.BytesIO(data))
+
+
+def test_a_mosaic_tiles_maps_row_by_row_with_blank_gaps():
+    maps = np.arange(12, dtype=np.float32).reshape(2, 2, 3)
+    tiled = plots.mosaic(maps, columns=2, gap=1)
+    assert tiled.shape == (5, 5)
+    np.testing.assert_array_equal(tiled[0:2, 0:2], maps[:, :, 0])
+    np.testing.assert_array_equal(tiled[0:2, 3:5], maps[:, :, 1])
+    np.testing.assert_array_equal(tiled[3:5, 0:2], maps[:, :, 2])
+    assert np.isnan(tiled[2]).all() and np.isnan(tiled[:, 2]).all() and np.isnan(tiled[3:5, 3:5]).all()
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_filters_figure_sets_trained_beside_untrained_filters(shipped, language):
+    text = plots.INSIDE_LABELS[language]
+    figure = plots.filters_figure(explain.first_layer_filters(shipped), explain.untrained_filters(), language)
+    grids = [axes for axes in figure.axes if axes.images and axes.get_title()]
+    assert [axes.get_title().splitlines()[0] for axes in grids] == [text["trained"], text["untrained"]]
+    assert all(axes.images[0].get_array().shape == (15, 31) for axes in grids)  # 4 x 8 filters of 3 x 3
+    histograms = [axes for axes in figure.axes if axes.get_xlabel() == text["weight"]]
+    assert len(histograms) == 2 and histograms[0].get_xlim() == histograms[1].get_xlim()
+    assert sum(patch.get_height() for patch in histograms[0].patches) == 3 * 3 * 32
+    assert render(figure).size[0] > 600
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_feature_map_figures_show_every_map_of_both_layers_in_one_image(shipped, val_images, language):
+    inside = explain.explain(shipped, val_images[0])
+    for number, maps, shape in (
+        (1, inside.feature_maps[0], (4 * 29 - 1, 8 * 29 - 1)),
+        (2, inside.feature_maps[1], (119, 119)),
+    ):
+        figure = plots.feature_maps_figure(maps, number, language)
+        (axes,) = figure.axes
+        assert len(axes.images) == 1 and axes.images[0].get_array().shape == shape
+        assert str(maps.shape[2]) in axes.get_title()
+        render(figure)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_grad_cam_figure_names_the_class_it_explains(shipped, val_images, language):
+    inside = explain.explain(shipped, val_images[0])
+    probability = float(inside.probabilities[inside.class_index])
+    figure = plots.grad_cam_figure(val_images[0], inside.heatmap, inside.class_index, probability, language)
+    overlay = figure.axes[1]
+    assert config.class_names(language)[inside.class_index] in overlay.get_title()
+    np.testing.assert_array_equal(overlay.images[1].get_array(), inside.heatmap)
+    assert render(figure).size[0] > 500
+
+
+def test_an_empty_heatmap_is_said_in_words_not_left_blank():
+    figure = plots.grad_cam_figure(np.zeros((28, 28, 1)), np.zeros((28, 28)), 4, language="ko")
+    assert figure.axes[1].get_xlabel() == plots.INSIDE_LABELS["ko"]["nothing"]
+    render(figure)
