@@ -4,6 +4,7 @@ import gc
 import io
 import warnings
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
@@ -192,6 +193,13 @@ def test_the_cache_lets_a_dropped_model_go(val_images):
     del model
     gc.collect()
     assert reference() is None
+
+
+def test_students_asking_at_once_get_the_same_answers_as_one_at_a_time(shipped, val_images):
+    alone = [explain.explain(shipped, image).heatmap for image in val_images[:8]]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda image: explain.explain(shipped, image).heatmap, val_images[:8]))
+    np.testing.assert_allclose(np.stack(together), np.stack(alone), atol=1e-6)
 
 
 @pytest.mark.parametrize(
