@@ -48,7 +48,7 @@ class Inside:
 
     probabilities: np.ndarray  # (10,) float32, summing to 1
     class_index: int  # the class the heatmap explains (the top class unless another was asked for)
-    feature_maps: tuple[np.ndarray, ...]  # one (height, width, filters) float32 >= 0 per Conv2D layer
+    feature_maps: tuple[np.ndarray, ...]  # one (height, width, filters) float32 per Conv2D layer, >= 0 after ReLU
     layer_names: tuple[str, ...]  # the Conv2D layers' names, in the same order
     heatmap: np.ndarray  # (28, 28) float32 in [0, 1]: where the evidence for class_index lies
 
