@@ -8,10 +8,16 @@ page the teacher picked. Each page lives in ui/ and the model side in cnn/.
 
 import streamlit as st
 
+from cnn import config
 from ui import model_panel, state, status, train_view
 from ui.text import LANGUAGE_NAMES, t
 
-st.set_page_config(page_title="CNN 08-2 · Fashion-MNIST", page_icon=":material/checkroom:", layout="wide")
+st.set_page_config(
+    page_title="CNN 08-2 · Fashion-MNIST", page_icon=str(config.ASSETS_DIR / "favicon.png"), layout="wide"
+)
+
+# Less empty space above each page, so more of it fits on a projector.
+st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")
 
 # Language first: every label below depends on it. ?lang=ko / ?lang=en picks it too.
 state.init_language()
@@ -43,9 +49,10 @@ PAGES = (
     ("draw", ":material/draw:"),
     ("upload", ":material/add_photo_alternate:"),
     ("test", ":material/fact_check:"),
+    ("inside", ":material/visibility:"),
 )
 pages = [
     st.Page(f"ui/pages/{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name, default=name == "train")
     for name, icon in PAGES
 ]
-st.navigation(pages, position="top").run()
+st.navigation(pages, position="sidebar", expanded=True).run()

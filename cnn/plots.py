@@ -378,7 +378,8 @@ def filters_figure(filters: np.ndarray, untrained: np.ndarray | None = None, lan
         shown = axes.imshow(mosaic(maps, columns=8), cmap=FILTER_CMAP, vmin=-scale, vmax=scale, interpolation="nearest")
         axes.set_xticks([])
         axes.set_yticks([])
-        axes.set_title(f"{name}\n" + text["filters"].format(count=count, height=height, width=width), fontsize=9)
+        title = f"{name}\n" + text["filters"].format(count=count, height=height, width=width)
+        axes.set_title(title, fontsize=9, linespacing=1.6)
         figure.colorbar(shown, ax=axes, shrink=0.8, extend="both")
         histogram = grid[1, column]
         histogram.hist(maps.ravel(), bins=bins, color=TRAIN_COLOR)

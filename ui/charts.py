@@ -79,13 +79,14 @@ def confusion_heatmap(matrix: np.ndarray, language: str, true_title: str, pred_t
     return {
         "data": {"values": values},
         "height": 420,
-        "params": [{"name": "cell", "select": {"type": "point", "fields": ["true_index", "pred_index"]}}],
         "encoding": {
             "x": {"field": "predicted", "type": "ordinal", "sort": list(names), "title": pred_title, "axis": axis},
             "y": {"field": "true", "type": "ordinal", "sort": list(names), "title": true_title, "axis": axis},
         },
         "layer": [
             {
+                # Vega-Lite only allows a selection inside a single (unit) layer.
+                "params": [{"name": "cell", "select": {"type": "point", "fields": ["true_index", "pred_index"]}}],
                 "mark": {"type": "rect", "cursor": "pointer"},
                 "encoding": {
                     "color": {

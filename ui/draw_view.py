@@ -43,7 +43,8 @@ def _clear() -> None:
     _redraw({"version": "6.0.0", "objects": []})
 
 
-def _canvas(brush_width: int):
+def canvas(key: str, brush_width: int, initial: dict | None = None):
+    """Draw a white canvas with a black brush and return its result (image_data is RGBA)."""
     # Imported here: streamlit-drawable-canvas raises when imported outside a Streamlit run.
     from streamlit_drawable_canvas import st_canvas
 
@@ -54,9 +55,9 @@ def _canvas(brush_width: int):
         height=CANVAS_SIZE,
         width=CANVAS_SIZE,
         drawing_mode="freedraw",
-        initial_drawing=st.session_state.get("draw_initial"),
+        initial_drawing=initial,
         return_image_data=True,
-        key="draw_canvas",
+        key=key,
     )
 
 
@@ -67,7 +68,7 @@ def _draw_panel() -> None:
     left, right = st.columns([1, 1], gap="large")
     with left:
         brush = st.slider(t("draw.brush"), 4, 40, DEFAULT_BRUSH_WIDTH, key="brush_width", persist_state="session")
-        result = _canvas(brush)
+        result = canvas("draw_canvas", brush, st.session_state.get("draw_initial"))
         st.session_state.draw_json = result.json_data if result is not None else None
         undo, clear = st.columns(2)
         undo.button(t("draw.undo"), key="draw_undo", icon=":material/undo:", on_click=_undo, width="stretch")
@@ -77,6 +78,7 @@ def _draw_panel() -> None:
             st.info(t("model.none"))
             return
         image = canvas_input(result.image_data if result is not None else None)
+        st.session_state.draw_image = image  # The Inside page can look at it too.
         if image is None:
             st.info(t("draw.empty"))
             return

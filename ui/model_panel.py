@@ -37,7 +37,8 @@ def render() -> state.ModelEntry | None:
             st.radio(
                 t("model.choice"),
                 list(choices),
-                format_func=lambda token: choices[token].label(),
+                # Labels are worked out now: format functions must not read the session later.
+                format_func={token: entry.label() for token, entry in choices.items()}.get,
                 key="model_choice",
             )
         active = state.active_model()

@@ -44,8 +44,15 @@ def _grid(indices: np.ndarray, images: np.ndarray, labels: np.ndarray, predictio
                 st.image(prediction.input_picture(images[index] / 255.0, scale=3), width=84)
                 truth, guess = names[labels[index]], names[predictions[index]]
                 color = "green" if labels[index] == predictions[index] else "red"
-                st.markdown(f"#{index} · {truth}  \n:{color}[→ {guess}]")
-                st.button(t("samples.pick"), key=f"{key}_{index}", on_click=_pick, args=(index,))
+                # The caption is the button: click a sample to see it up close below.
+                st.button(
+                    f"#{index} {truth} :{color}[→ {guess}]",
+                    key=f"{key}_{index}",
+                    on_click=_pick,
+                    args=(index,),
+                    type="tertiary",
+                    help=t("samples.pick"),
+                )
 
 
 def render() -> None:
@@ -58,16 +65,17 @@ def render() -> None:
     dataset = state.dataset_or_explain()
     if dataset is None:
         return
-    evaluation = state.validation_evaluation(entry)
+    with st.spinner(t("samples.loading")):
+        evaluation = state.validation_evaluation(entry)
     images, labels, predictions = dataset.val.images, dataset.val.labels, evaluation.predictions
     names = config.class_names(language())
     st.caption(t("samples.accuracy", accuracy=evaluation.accuracy))
 
-    left, middle = st.columns(2)
+    left, middle, right = st.columns([2, 2, 1])
     chosen_class = left.selectbox(
         t("samples.class"),
         [ALL, *range(config.NUM_CLASSES)],
-        format_func=lambda c: t("samples.all") if c == ALL else names[c],
+        format_func={ALL: t("samples.all"), **dict(enumerate(names))}.get,
         key="samples_class",
         on_change=_reset_page,
     )
@@ -76,9 +84,7 @@ def render() -> None:
         CORRECTNESS,
         default="all",
         required=True,
-        format_func=lambda c: {"all": t("samples.all"), "correct": t("samples.correct"), "wrong": t("samples.wrong")}[
-            c
-        ],
+        format_func={"all": t("samples.all"), "correct": t("samples.correct"), "wrong": t("samples.wrong")}.get,
         key="samples_correct",
         on_change=_reset_page,
     )
@@ -96,7 +102,7 @@ def render() -> None:
         pages = int(np.ceil(len(indices) / PAGE_SIZE))
         if st.session_state.get("samples_page", 1) > pages:
             st.session_state.samples_page = 1
-        page = st.number_input(t("samples.page"), 1, pages, 1, key="samples_page")
+        page = right.number_input(t("samples.page"), 1, pages, 1, key="samples_page")
         start = (page - 1) * PAGE_SIZE
         shown = indices[start : start + PAGE_SIZE]
         st.caption(t("samples.count", count=len(indices), start=start + 1, end=start + len(shown)))

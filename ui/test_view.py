@@ -24,7 +24,8 @@ def render() -> None:
         evaluated.add(entry.token)
     if entry.token not in evaluated:
         return
-    result = state.test_evaluation(entry)
+    with st.spinner(t("test.loading")):
+        result = state.test_evaluation(entry)
     left, middle, right = st.columns(3)
     left.metric(t("test.accuracy"), f"{result.accuracy:.2%}")
     middle.metric(t("test.loss"), f"{result.loss:.4f}")

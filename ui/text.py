@@ -9,10 +9,7 @@ LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
     # Frame
-    "app.title": {
-        "ko": "합성곱 신경망으로 패션 아이템 분류하기",
-        "en": "Classifying clothes with a convolutional network",
-    },
+    "app.title": {"ko": "합성곱 신경망 패션 분류기", "en": "CNN clothes classifier"},
     "app.subtitle": {
         "ko": "혼자 공부하는 머신러닝+딥러닝 08-2 · 케라스 CNN · Fashion-MNIST",
         "en": "Textbook chapter 08-2 · a Keras CNN · Fashion-MNIST",
@@ -193,11 +190,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "samples.page": {"ko": "페이지", "en": "Page"},
     "samples.count": {"ko": "{count:,}개 중 {start}-{end}", "en": "{start}-{end} of {count:,}"},
     "samples.empty": {"ko": "조건에 맞는 샘플이 없습니다.", "en": "No samples match these filters."},
-    "samples.pick": {"ko": "보기", "en": "Show"},
+    "samples.pick": {"ko": "눌러서 아래에 크게 보기", "en": "Click to see it up close below"},
     "samples.index": {"ko": "샘플 번호 (val_scaled[번호])", "en": "Sample number (val_scaled[n])"},
     "samples.selected": {"ko": "선택한 샘플 #{index}", "en": "Selected sample #{index}"},
     "samples.truth": {"ko": "정답: {label}", "en": "True: {label}"},
     "samples.prediction": {"ko": "예측: {label} ({probability:.1%})", "en": "Predicted: {label} ({probability:.1%})"},
+    "samples.loading": {
+        "ko": "검증 이미지 12,000개를 예측하는 중...",
+        "en": "Predicting the 12,000 validation images...",
+    },
     "samples.confusion": {"ko": "검증 세트 오차 행렬", "en": "Validation confusion matrix"},
     "samples.confusion_help": {
         "ko": "칸을 누르거나 아래에서 고르면 그 이미지들을 보여 줍니다.",
@@ -254,12 +255,50 @@ STRINGS: dict[str, dict[str, str]] = {
         "predicts how the model will do in real use. (chapter 08-2)",
     },
     "test.button": {"ko": "테스트 세트로 평가하기", "en": "Evaluate on the test set"},
+    "test.loading": {"ko": "테스트 이미지 10,000개를 예측하는 중...", "en": "Predicting the 10,000 test images..."},
     "test.accuracy": {"ko": "테스트 정확도", "en": "Test accuracy"},
     "test.loss": {"ko": "테스트 손실", "en": "Test loss"},
     "test.per_class": {"ko": "클래스별 정확도", "en": "Accuracy per class"},
     "test.count": {"ko": "테스트 이미지 {count:,}개", "en": "{count:,} test images"},
     # Inside
     "inside.header": {"ko": "CNN 들여다보기", "en": "Inside the CNN"},
+    "inside.intro": {
+        "ko": "합성곱 신경망은 이미지를 다루기 때문에 각 층의 출력을 시각화하기 좋습니다 (08-3 미리 보기).",
+        "en": "A CNN works on images, so each layer's output is easy to look at (a preview of chapter 08-3).",
+    },
+    "inside.filters": {"ko": "첫 번째 합성곱 층의 필터", "en": "First-layer filters"},
+    "inside.filters_help": {
+        "ko": "왼쪽은 훈련된 모델, 오른쪽은 훈련 전 모델의 3x3 필터 32개입니다. 빨강은 양수, 파랑은 음수 가중치. "
+        "훈련하면 가중치가 넓게 퍼지고 필터가 뚜렷한 무늬를 찾게 됩니다.",
+        "en": "Left: the 32 3x3 filters of the trained model; right: before training. Red weights are "
+        "positive, blue negative. Training spreads the weights out and gives filters clear patterns.",
+    },
+    "inside.focus": {"ko": "이미지 하나를 골라 살펴보기", "en": "Look at one image"},
+    "inside.source": {"ko": "살펴볼 이미지", "en": "Image to look at"},
+    "inside.source_sample": {"ko": "검증 샘플", "en": "Validation sample"},
+    "inside.source_drawing": {"ko": "그림", "en": "Drawing"},
+    "inside.source_upload": {"ko": "올린 사진", "en": "Upload"},
+    "inside.draw_hint": {
+        "ko": "여기에 그리면 특성 맵과 히트맵이 바로 바뀝니다. '그리기' 화면의 그림에서 시작합니다.",
+        "en": "Draw here and the maps follow each stroke; it starts from the Draw page's drawing.",
+    },
+    "inside.no_upload": {
+        "ko": "먼저 '사진 올리기'에서 이미지를 올리세요.",
+        "en": "Upload an image on the Upload page first.",
+    },
+    "inside.class": {"ko": "히트맵으로 볼 클래스", "en": "Class to explain"},
+    "inside.top_class": {"ko": "가장 높은 클래스", "en": "Top class"},
+    "inside.empty_heatmap": {
+        "ko": "이 이미지에는 '{label}' 점수를 높이는 부분이 없습니다.",
+        "en": "No part of this image raises the score of {label}.",
+    },
+    "inside.maps": {"ko": "특성 맵", "en": "Feature maps"},
+    "inside.maps_help": {
+        "ko": "필터마다 이미지의 어느 부분에서 활성화되는지 보여 줍니다 (밝을수록 강함). "
+        "두 번째 층은 풀링 뒤라 14x14로 작고 더 추상적입니다.",
+        "en": "Where each filter lights up on the image (brighter is stronger). The second layer comes "
+        "after pooling, so its maps are 14x14 and more abstract.",
+    },
     # Generic
     "error.unexpected": {
         "ko": "문제가 생겼지만 앱은 계속 쓸 수 있습니다. ({error})",

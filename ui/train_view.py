@@ -55,40 +55,34 @@ def _titles(metric: str) -> dict[str, str]:
 
 def _controls(disabled: bool) -> dict:
     defaults = TrainConfig()
+    # Values survive a visit to another page; they cannot change while a run is going.
+    common = {"disabled": disabled, "persist_state": "session"}
+    image_labels = {
+        n: t("train.images_all" if n == 48_000 else "train.images_some", count=n) for n in TRAIN_IMAGE_COUNTS
+    }
     left, right = st.columns(2)
     values = {}
     with left:
-        values["epochs"] = st.slider(
-            t("train.epochs"), 1, 50, defaults.epochs, key="train_epochs", disabled=disabled,
-            help=t("train.epochs_help"), persist_state="session",
-        )  # fmt: skip
+        values["epochs"] = st.slider(t("train.epochs"), 1, 50, defaults.epochs, key="train_epochs", **common)
         st.caption(t("train.epochs_help"))
-        values["patience"] = st.slider(
-            t("train.patience"), 0, 10, defaults.patience, key="train_patience", disabled=disabled,
-            help=t("train.patience_help"), persist_state="session",
-        )  # fmt: skip
+        values["patience"] = st.slider(t("train.patience"), 0, 10, defaults.patience, key="train_patience", **common)
         st.caption(t("train.patience_help"))
         values["train_limit"] = st.selectbox(
-            t("train.images"), TRAIN_IMAGE_COUNTS, key="train_images", disabled=disabled,
-            format_func=lambda n: t("train.images_all" if n == 48_000 else "train.images_some", count=n),
-            help=t("train.images_help"), persist_state="session",
-        )  # fmt: skip
+            t("train.images"), TRAIN_IMAGE_COUNTS, format_func=image_labels.get, key="train_images", **common
+        )
         st.caption(t("train.images_help"))
     with right:
         values["batch_size"] = st.select_slider(
-            t("train.batch_size"), BATCH_SIZES, defaults.batch_size, key="train_batch_size", disabled=disabled,
-            help=t("train.batch_size_help"), persist_state="session",
-        )  # fmt: skip
+            t("train.batch_size"), BATCH_SIZES, defaults.batch_size, key="train_batch_size", **common
+        )
         st.caption(t("train.batch_size_help"))
         values["learning_rate"] = st.select_slider(
-            t("train.learning_rate"), LEARNING_RATES, defaults.learning_rate, key="train_learning_rate",
-            disabled=disabled, help=t("train.learning_rate_help"), persist_state="session",
-        )  # fmt: skip
+            t("train.learning_rate"), LEARNING_RATES, defaults.learning_rate, key="train_learning_rate", **common
+        )
         st.caption(t("train.learning_rate_help"))
         values["dropout_rate"] = st.slider(
-            t("train.dropout"), 0.0, 0.8, defaults.dropout_rate, 0.05, key="train_dropout", disabled=disabled,
-            help=t("train.dropout_help"), persist_state="session",
-        )  # fmt: skip
+            t("train.dropout"), 0.0, 0.8, defaults.dropout_rate, 0.05, key="train_dropout", **common
+        )
         st.caption(t("train.dropout_help"))
     return values
 
@@ -189,7 +183,7 @@ def render() -> None:
     if left.button(t("train.button"), key="train_button", type="primary", disabled=busy, width="stretch"):
         _start(values)
         st.rerun()
-    if right.button(t("train.stop"), key="stop_button", disabled=not busy, help=t("train.stop_help"), width="stretch"):
+    if right.button(t("train.stop"), key="stop_button", disabled=not busy, width="stretch"):
         state.training_board().get(job.id).stop()
     message = st.session_state.pop("train_message", None)
     if message:

@@ -26,7 +26,10 @@ def _chosen_file() -> tuple[str, bytes] | None:
     names = examples()
     if names:
         example = st.selectbox(
-            t("upload.examples"), [None, *names], format_func=lambda n: n or t("upload.none"), key="upload_example"
+            t("upload.examples"),
+            [None, *names],
+            format_func={None: t("upload.none"), **{n: n for n in names}}.get,
+            key="upload_example",
         )
         if example:
             return example, (config.EXAMPLES_DIR / example).read_bytes()
@@ -53,6 +56,7 @@ def render() -> None:
         except preprocess.ImageError as error:
             st.error(t("upload.error", reason=error))
             return
+        st.session_state.upload_input = image  # The Inside page can look at it too.
         left, right = st.columns([1, 2], gap="large")
         with left:
             preview = original.copy()

@@ -1,0 +1,142 @@
+"""Every page of the app through Streamlit's AppTest, in both languages: no exception, controls present."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn import config
+from ui.text import STRINGS
+
+PAGES = ("train", "curves", "architecture", "samples", "draw", "upload", "test", "inside")
+HEADERS = {
+    "train": "train.header",
+    "curves": "curves.header",
+    "architecture": "arch.header",
+    "samples": "samples.header",
+    "draw": "draw.header",
+    "upload": "upload.header",
+    "test": "test.header",
+    "inside": "inside.header",
+}
+
+
+def open_app(language: str = "en", page: str | None = None) -> AppTest:
+    app = AppTest.from_file(str(config.PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    app.query_params["lang"] = language
+    app.run()
+    if page:
+        app.switch_page(f"ui/pages/{page}.py").run()
+    return app
+
+
+def text_of(app: AppTest) -> str:
+    kinds = ("markdown", "caption", "header", "subheader", "info", "success")
+    parts = [element.value for kind in kinds for element in getattr(app, kind)]
+    return "\n".join(str(part) for part in parts)
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception_in_both_languages(page, language):
+    app = open_app(language, page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert app.header[0].value == STRINGS[HEADERS[page]][language]
+
+
+def test_the_language_follows_the_query_parameter_and_the_control():
+    app = open_app("en")
+    assert app.segmented_control(key="language").value == "en"
+    assert app.button(key="train_button").label == "Train"
+    app.segmented_control(key="language").set_value("ko").run()
+    assert app.button(key="train_button").label == "훈련 시작"
+    assert app.query_params["lang"] == ["ko"] or app.query_params["lang"] == "ko"
+
+
+def test_the_train_page_has_the_chapters_defaults_and_stable_keys():
+    app = open_app("en")
+    assert app.slider(key="train_epochs").value == 20
+    assert app.slider(key="train_patience").value == 2
+    assert app.select_slider(key="train_batch_size").value == 32
+    assert app.select_slider(key="train_learning_rate").value == 0.001
+    assert app.slider(key="train_dropout").value == pytest.approx(0.4)
+    assert app.selectbox(key="train_images").value == 48_000
+    assert not app.button(key="train_button").disabled
+    assert app.button(key="stop_button").disabled
+
+
+def test_the_shipped_model_is_active_at_start():
+    app = open_app("en")
+    assert app.radio(key="model_choice").value == "shipped"
+    assert app.metric[0].value.endswith("%")
+
+
+def test_a_tiny_training_run_finishes_and_becomes_the_active_model():
+    app = open_app("en")
+    app.slider(key="train_epochs").set_value(2)
+    app.selectbox(key="train_images").set_value(1_000)
+    app.button(key="train_button").click().run()
+    assert app.button(key="stop_button").disabled is False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not app.success:
+        time.sleep(1)
+        app.run()
+    assert app.success, "the run did not finish"
+    assert "Done" in app.success[0].value
+    app.run()
+    assert app.radio(key="model_choice").value.startswith("run:")
+    assert not app.exception
+
+
+def test_selecting_a_validation_sample_shows_its_bars():
+    app = open_app("en", "samples")
+    assert app.subheader[0].value == "Selected sample #0"
+    assert "True: Bag" in text_of(app)
+    app.number_input(key="sample_index").set_value(6).run()
+    assert app.subheader[0].value == "Selected sample #6"
+    assert "True: Trouser" in text_of(app)
+    assert len(app.get("vega_lite_chart")) >= 2  # the sample's bars and the confusion matrix
+
+
+def test_filters_select_wrong_predictions_of_one_class():
+    app = open_app("en", "samples")
+    app.selectbox(key="samples_class").set_value(6).run()
+    app.segmented_control(key="samples_correct").set_value("wrong").run()
+    picks = [b for b in app.button if b.key and b.key.startswith("pick_")]
+    assert picks and all("Shirt" in b.label and "→ Shirt" not in b.label for b in picks)
+
+
+def test_choosing_a_confusion_cell_lists_those_images():
+    app = open_app("en", "samples")
+    app.selectbox(key="confusion_true").set_value(0)
+    app.selectbox(key="confusion_pred").set_value(6).run()
+    cells = [b for b in app.button if b.key and b.key.startswith("cell_pick_")]
+    assert cells and all(b.label.startswith("#") and "T-shirt/top" in b.label and "Shirt]" in b.label for b in cells)
+
+
+def test_the_test_page_reports_an_accuracy_only_when_asked():
+    app = open_app("ko", "test")
+    assert "출시하기 직전 딱 한 번만" in app.warning[0].value
+    assert not [m for m in app.metric if m.label == "테스트 정확도"]
+    app.button(key="test_button").click().run()
+    accuracy = [m for m in app.metric if m.label == "테스트 정확도"][0].value
+    assert 0.9 <= float(accuracy.rstrip("%")) / 100 <= 1.0
+    assert len(app.dataframe) == 1
+
+
+def test_the_draw_page_shows_a_hint_before_anything_is_drawn():
+    app = open_app("en", "draw")
+    assert app.slider(key="brush_width").value > 0
+    assert any("Draw a garment on the canvas" in i.value for i in app.info)
+
+
+def test_the_upload_page_shows_a_hint_and_can_use_an_example():
+    app = open_app("en", "upload")
+    assert any("Upload an image" in i.value for i in app.info)
+    example = app.selectbox(key="upload_example")
+    assert len(example.options) > 1  # "(none)" and the shipped examples
+    example.set_value(example.options[1]).run()
+    assert app.subheader[0].value.startswith("Prediction:")
