@@ -1,0 +1,463 @@
+"""Stroke drawings rendered the way the browser canvas renders them: hand-made ones for every class, and traced ones.
+
+A drawing is a list of strokes, each a polyline in a 0-100 box (x to the right, y down);
+`render` paints it like streamlit-drawable-canvas does (round caps and joins, anti-aliased,
+black on a transparent background), so the result goes through cnn.preprocess exactly as a
+student's drawing would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+# The Draw view's canvas is square, about 280x280 CSS pixels (10x the model's 28).
+CANVAS_SIZE = 280
+# The brush width (canvas pixels) that read best in bench/drawings.py on a 280-pixel canvas.
+DEFAULT_BRUSH_WIDTH = 16
+# Sensible bounds for the app's brush-width slider.
+BRUSH_WIDTH_RANGE = (4, 40)
+# What the Draw view tells a student, in the app's two languages.
+DRAWING_HINT = {
+    "en": "Draw one garment large, filling the box, and shade it in: the model learned from filled silhouettes.",
+    "ko": "옷 하나를 칸에 꽉 차게 크게 그리고 안쪽을 칠해 보세요. 모델은 속이 채워진 실루엣으로 배웠어요.",
+}
+# Hand-made drawings are laid out in the middle 90% of the canvas.
+MARGIN = 0.05
+# Rendering at this many times the canvas resolution, then averaging, gives the browser's soft edges.
+SUPERSAMPLE = 4
+
+Point = tuple[float, float]
+Stroke = tuple[Point, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Drawing:
+    """One hand-made drawing: its class, a short description and its strokes in a 0-100 box."""
+
+    label: int
+    name: str
+    strokes: tuple[Stroke, ...]
+
+
+def _closed(*points: Point) -> Stroke:
+    return (*points, points[0])
+
+
+def _mirror(points: list[Point]) -> list[Point]:
+    """Return the right half of a symmetric outline drawn from its left half (reversed, so it continues the line)."""
+    return [(100 - x, y) for x, y in reversed(points)]
+
+
+def _symmetric(left: list[Point]) -> Stroke:
+    """Return a closed outline from its left half, drawn from the top centre down and round to the bottom centre."""
+    return _closed(*left, *_mirror(left))
+
+
+# What people draw when asked for each class: outlines, a few inner lines, nothing shaded.
+# Shoes point left, as in the dataset.
+HAND_DRAWINGS: tuple[Drawing, ...] = (
+    # 0 T-shirt/top
+    Drawing(
+        0,
+        "T-shirt outline",
+        (_symmetric([(50, 21), (42, 19), (36, 12), (20, 16), (4, 32), (14, 44), (24, 36), (24, 90), (50, 90)]),),
+    ),
+    Drawing(
+        0,
+        "boxy tee with a V neck",
+        (
+            _closed((30, 10), (10, 20), (5, 38), (22, 40), (24, 88), (76, 88), (78, 40), (95, 38), (90, 20), (70, 10)),
+            ((30, 10), (50, 28), (70, 10)),
+        ),
+    ),
+    Drawing(
+        0,
+        "tee drawn as a body and two sleeves",
+        (
+            _closed((28, 18), (72, 18), (72, 92), (28, 92)),
+            ((28, 20), (8, 34), (16, 46), (28, 38)),
+            ((72, 20), (92, 34), (84, 46), (72, 38)),
+            ((40, 18), (50, 27), (60, 18)),
+        ),
+    ),
+    Drawing(
+        0,
+        "tank top",
+        (_symmetric([(50, 24), (42, 21), (37, 8), (31, 8), (30, 24), (22, 36), (22, 94), (50, 94)]),),
+    ),
+    # 1 Trouser
+    Drawing(1, "trousers outline", (_closed((30, 6), (70, 6), (76, 94), (58, 94), (50, 36), (42, 94), (24, 94)),)),
+    Drawing(
+        1,
+        "trousers with a waistband",
+        (
+            _closed((28, 6), (72, 6), (72, 14), (28, 14)),
+            ((28, 14), (22, 94), (44, 94), (50, 40), (56, 94), (78, 94), (72, 14)),
+        ),
+    ),
+    Drawing(1, "slim trousers", (_closed((36, 5), (64, 5), (66, 95), (53, 95), (50, 30), (47, 95), (34, 95)),)),
+    Drawing(
+        1,
+        "flared trousers",
+        (_closed((34, 5), (66, 5), (68, 50), (78, 95), (56, 95), (50, 40), (44, 95), (22, 95), (32, 50)),),
+    ),
+    # 2 Pullover
+    Drawing(
+        2,
+        "pullover outline",
+        (
+            _symmetric(
+                [(50, 18), (42, 16), (36, 10), (22, 14), (12, 24), (6, 86), (18, 88), (22, 40), (24, 90), (50, 90)]
+            ),
+        ),
+    ),
+    Drawing(
+        2,
+        "pullover with ribbed hem and cuffs",
+        (
+            _symmetric(
+                [(50, 16), (40, 14), (34, 8), (20, 12), (10, 24), (4, 88), (18, 90), (22, 42), (22, 92), (50, 92)]
+            ),
+            ((22, 84), (78, 84)),
+            ((5, 80), (19, 82)),
+            ((95, 80), (81, 82)),
+        ),
+    ),
+    Drawing(
+        2,
+        "hoodie",
+        (
+            _symmetric(
+                [(50, 2), (40, 5), (38, 14), (20, 18), (10, 28), (4, 88), (16, 90), (22, 42), (22, 92), (50, 92)]
+            ),
+            ((38, 14), (50, 24), (62, 14)),
+        ),
+    ),
+    # 3 Dress
+    Drawing(
+        3,
+        "strappy A-line dress",
+        (
+            _symmetric(
+                [(50, 14), (44, 14), (42, 4), (38, 4), (38, 22), (42, 36), (24, 94), (50, 94)],
+            ),
+        ),
+    ),
+    Drawing(
+        3,
+        "sleeveless dress",
+        (_symmetric([(50, 12), (44, 10), (36, 6), (34, 24), (40, 40), (30, 94), (50, 94)]),),
+    ),
+    Drawing(
+        3,
+        "short-sleeved dress",
+        (
+            _symmetric(
+                [(50, 12), (44, 12), (38, 6), (28, 10), (22, 20), (30, 24), (34, 18), (36, 40), (22, 94), (50, 94)]
+            ),
+        ),
+    ),
+    Drawing(
+        3,
+        "long dress with a waist line",
+        (
+            _symmetric([(50, 8), (40, 4), (36, 6), (36, 30), (38, 46), (30, 96), (50, 96)]),
+            ((37, 40), (63, 40)),
+        ),
+    ),
+    # 4 Coat
+    Drawing(
+        4,
+        "coat with an opening",
+        (
+            _symmetric(
+                [(50, 30), (36, 6), (22, 10), (12, 20), (6, 90), (18, 92), (22, 40), (22, 96), (50, 96)],
+            ),
+            ((50, 30), (50, 96)),
+        ),
+    ),
+    Drawing(
+        4,
+        "coat with lapels and pockets",
+        (
+            _symmetric(
+                [(50, 34), (38, 6), (24, 8), (12, 18), (4, 92), (16, 94), (22, 42), (22, 96), (50, 96)],
+            ),
+            ((38, 6), (44, 26), (50, 34), (56, 26), (62, 6)),
+            ((50, 34), (50, 96)),
+            ((28, 70), (40, 70)),
+            ((60, 70), (72, 70)),
+        ),
+    ),
+    Drawing(
+        4,
+        "belted trench coat",
+        (
+            _symmetric(
+                [(50, 26), (38, 4), (24, 8), (14, 18), (8, 88), (20, 90), (24, 42), (20, 96), (50, 96)],
+            ),
+            ((50, 26), (50, 96)),
+            ((23, 56), (77, 56)),
+        ),
+    ),
+    # 5 Sandal
+    Drawing(
+        5,
+        "flat sandal with two straps",
+        (
+            _closed((4, 80), (96, 80), (96, 88), (4, 88)),
+            ((16, 80), (26, 62), (38, 80)),
+            ((46, 80), (58, 58), (70, 80)),
+            ((78, 80), (88, 60), (96, 66)),
+        ),
+    ),
+    Drawing(
+        5,
+        "flip-flop",
+        (
+            _closed((4, 82), (96, 82), (96, 90), (4, 90)),
+            ((18, 82), (40, 64), (62, 82)),
+        ),
+    ),
+    Drawing(
+        5,
+        "heeled sandal",
+        (
+            ((6, 86), (40, 88), (60, 80), (80, 64), (94, 62)),
+            ((88, 63), (88, 94)),
+            ((14, 86), (22, 72), (32, 87)),
+            ((78, 64), (80, 34), (94, 32), (94, 62)),
+            ((42, 88), (62, 54), (80, 44)),
+        ),
+    ),
+    Drawing(
+        5,
+        "strappy sandal",
+        (
+            _closed((4, 76), (96, 76), (96, 86), (4, 86)),
+            ((10, 76), (22, 56), (34, 76)),
+            ((30, 76), (46, 52), (62, 76)),
+            ((58, 76), (72, 54), (86, 76)),
+            ((84, 76), (92, 50), (96, 58)),
+        ),
+    ),
+    # 6 Shirt
+    Drawing(
+        6,
+        "shirt with a collar and buttons",
+        (
+            _symmetric(
+                [(50, 10), (36, 8), (20, 12), (10, 24), (6, 88), (18, 90), (22, 40), (24, 94), (50, 94)],
+            ),
+            ((36, 8), (42, 18), (50, 10), (58, 18), (64, 8)),
+            ((50, 10), (50, 94)),
+            ((54, 32),),
+            ((54, 52),),
+            ((54, 72),),
+        ),
+    ),
+    Drawing(
+        6,
+        "short-sleeved shirt",
+        (
+            _symmetric(
+                [(50, 12), (38, 8), (22, 14), (6, 32), (16, 44), (26, 36), (26, 92), (50, 92)],
+            ),
+            ((38, 8), (43, 20), (50, 12), (57, 20), (62, 8)),
+            ((50, 12), (50, 92)),
+        ),
+    ),
+    Drawing(
+        6,
+        "shirt with a pocket",
+        (
+            _symmetric(
+                [(50, 12), (38, 6), (22, 10), (12, 22), (8, 90), (20, 92), (24, 42), (24, 94), (50, 94)],
+            ),
+            ((38, 6), (44, 20), (50, 12), (56, 20), (62, 6)),
+            ((50, 12), (50, 94)),
+            _closed((30, 32), (42, 32), (42, 44), (30, 44)),
+        ),
+    ),
+    # 7 Sneaker
+    Drawing(
+        7,
+        "sneaker outline",
+        (
+            _closed((4, 88), (96, 88), (96, 60), (86, 56), (76, 60), (60, 48), (50, 50), (40, 62), (14, 68), (4, 76)),
+            ((4, 80), (96, 80)),
+        ),
+    ),
+    Drawing(
+        7,
+        "sneaker with laces",
+        (
+            _closed((4, 86), (96, 86), (94, 56), (80, 54), (64, 44), (52, 48), (16, 64), (4, 74)),
+            ((6, 78), (96, 78)),
+            ((48, 52), (56, 60)),
+            ((56, 48), (64, 56)),
+        ),
+    ),
+    Drawing(
+        7,
+        "running shoe",
+        (
+            _closed((2, 84), (20, 90), (96, 90), (96, 66), (88, 54), (74, 58), (56, 50), (30, 62), (10, 70)),
+            ((14, 82), (96, 82)),
+            ((40, 76), (60, 66), (80, 74)),
+        ),
+    ),
+    # 8 Bag
+    Drawing(
+        8,
+        "bag with a handle",
+        (_closed((10, 40), (90, 40), (90, 95), (10, 95)), ((30, 40), (32, 14), (50, 8), (68, 14), (70, 40))),
+    ),
+    Drawing(8, "tote bag", (_closed((16, 36), (84, 36), (92, 94), (8, 94)), ((34, 36), (36, 14), (64, 14), (66, 36)))),
+    Drawing(
+        8,
+        "handbag with a flap",
+        (
+            _closed((8, 34), (92, 34), (92, 86), (8, 86)),
+            ((8, 34), (50, 58), (92, 34)),
+            ((36, 34), (40, 16), (60, 16), (64, 34)),
+        ),
+    ),
+    Drawing(8, "shoulder bag", (_closed((20, 56), (80, 56), (80, 95), (20, 95)), ((24, 56), (50, 4), (76, 56)))),
+    # 9 Ankle boot
+    Drawing(
+        9,
+        "ankle boot outline",
+        (
+            _closed((6, 92), (94, 92), (94, 8), (60, 8), (60, 54), (30, 62), (10, 72), (6, 82)),
+            ((6, 86), (94, 86)),
+        ),
+    ),
+    Drawing(
+        9,
+        "heeled ankle boot",
+        (_closed((4, 86), (4, 76), (22, 64), (50, 56), (52, 6), (90, 6), (92, 60), (94, 96), (76, 96), (74, 86)),),
+    ),
+    Drawing(
+        9,
+        "chelsea boot",
+        (
+            _closed((4, 90), (96, 90), (94, 10), (54, 10), (52, 52), (26, 60), (8, 70), (4, 80)),
+            ((62, 12), (68, 50), (80, 50), (86, 12)),
+            ((4, 84), (96, 84)),
+        ),
+    ),
+)
+
+
+def scale_strokes(strokes, canvas_size: int = CANVAS_SIZE, margin: float = MARGIN) -> list[np.ndarray]:
+    """Return the strokes of a 0-100 drawing in canvas pixels, as (k, 2) float arrays."""
+    span = canvas_size * (1 - 2 * margin)
+    return [
+        canvas_size * margin + np.asarray(stroke, dtype=np.float64).reshape(-1, 2) * span / 100 for stroke in strokes
+    ]
+
+
+def render(
+    strokes,
+    canvas_size: int = CANVAS_SIZE,
+    stroke_width: float = DEFAULT_BRUSH_WIDTH,
+    color: tuple[int, int, int] = (0, 0, 0),
+    background: tuple[int, int, int] | None = None,
+) -> np.ndarray:
+    """Paint strokes given in canvas pixels like the browser canvas: (size, size, 4) uint8 RGBA.
+
+    Round caps and joins, anti-aliased edges, `color` strokes on a transparent background
+    (or on an opaque `background` colour), which is what streamlit-drawable-canvas returns.
+    """
+    if stroke_width <= 0:
+        raise ValueError(f"stroke_width must be positive, got {stroke_width}.")
+    if canvas_size < 1:
+        raise ValueError(f"canvas_size must be at least 1 pixel, got {canvas_size}.")
+    big = canvas_size * SUPERSAMPLE
+    radius = stroke_width * SUPERSAMPLE / 2
+    coverage = Image.new("L", (big, big), 0)
+    pen = ImageDraw.Draw(coverage)
+    for stroke in strokes:
+        points = [(float(x) * SUPERSAMPLE, float(y) * SUPERSAMPLE) for x, y in np.asarray(stroke).reshape(-1, 2)]
+        if len(points) > 1:
+            pen.line(points, fill=255, width=max(1, round(2 * radius)), joint="curve")
+        # PIL draws flat line ends; a disc at every point gives round caps and joins.
+        for x, y in points:
+            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    alpha = np.asarray(coverage.resize((canvas_size, canvas_size), Image.Resampling.BOX), dtype=np.uint8)
+    rgba = np.zeros((canvas_size, canvas_size, 4), dtype=np.uint8)
+    if background is None:
+        # The canvas' getImageData: stroke colour with partial alpha at the edges, (0, 0, 0, 0) elsewhere.
+        rgba[alpha > 0, :3] = color
+        rgba[..., 3] = alpha
+        return rgba
+    share = alpha[..., np.newaxis].astype(np.float32) / 255.0
+    mixed = np.asarray(color, np.float32) * share + np.asarray(background, np.float32) * (1.0 - share)
+    rgba[..., :3] = np.round(mixed).astype(np.uint8)
+    rgba[..., 3] = 255
+    return rgba
+
+
+def render_drawing(
+    drawing: Drawing, canvas_size: int = CANVAS_SIZE, stroke_width: float = DEFAULT_BRUSH_WIDTH, **kwargs
+):
+    """Render a hand-made drawing on a canvas of `canvas_size` pixels (see render)."""
+    return render(scale_strokes(drawing.strokes, canvas_size), canvas_size, stroke_width, **kwargs)
+
+
+def drawings_of(label: int) -> list[Drawing]:
+    """Return the hand-made drawings of one class."""
+    return [drawing for drawing in HAND_DRAWINGS if drawing.label == label]
+
+
+def trace_outline(image: np.ndarray, level: float = 0.15, min_points: int = 8) -> list[np.ndarray]:
+    """Return the outlines of a (28, 28) garment as polylines in 0-100 drawing units, longest first.
+
+    The contours of the silhouette at `level` (the outer edge and any holes), traced with
+    matplotlib's contour finder, are what a student would draw round the garment.
+    """
+    import contourpy
+
+    garment = np.asarray(image, dtype=np.float64).reshape(28, 28)
+    if garment.max() > 1.0:
+        garment = garment / 255.0
+    # A black frame closes outlines that touch the edge of the picture.
+    padded = np.pad(garment, 1)
+    lines = contourpy.contour_generator(z=padded).lines(level)
+    polylines = [(np.asarray(line) - 1) * 100 / 27 for line in lines if len(line) >= min_points]
+    return sorted(polylines, key=len, reverse=True)
+
+
+def wobble(lines: list[np.ndarray], amount: float, rng: np.random.Generator) -> list[np.ndarray]:
+    """Return polylines shaken like an unsteady hand: smooth drifts of about `amount` units along each line."""
+    kernel = np.ones(5) / 5
+    shaken = []
+    for line in lines:
+        noise = rng.normal(0.0, amount, size=line.shape)
+        # A running mean along the line turns point noise into a gentle drift; sqrt(5) restores its size.
+        if len(line) >= len(kernel):
+            noise = np.stack([np.convolve(noise[:, axis], kernel, mode="same") for axis in (0, 1)], axis=1)
+            noise *= np.sqrt(len(kernel))
+        shaken.append(line + noise)
+    return shaken
+
+
+def outline_drawing(
+    image: np.ndarray,
+    canvas_size: int = CANVAS_SIZE,
+    stroke_width: float = DEFAULT_BRUSH_WIDTH,
+    wobble_amount: float = 0.0,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """Return a dataset image redrawn as a canvas outline drawing, (size, size, 4) RGBA.
+
+    `wobble_amount` (in drawing units) shakes the outline like an unsteady hand.
+    """
+    strokes = trace_outline(image)
+    if wobble_amount > 0:
+        strokes = wobble(strokes, wobble_amount, rng if rng is not None else np.random.default_rng(0))
+    return render(scale_strokes(strokes, canvas_size), canvas_size, stroke_width)
