@@ -122,7 +122,7 @@ def test_the_test_page_reports_an_accuracy_only_when_asked():
     assert "출시하기 직전 딱 한 번만" in app.warning[0].value
     assert not [m for m in app.metric if m.label == "테스트 정확도"]
     app.button(key="test_button").click().run()
-    accuracy = [m for m in app.metric if m.label == "테스트 정확도"][0].value
+    accuracy = next(m for m in app.metric if m.label == "테스트 정확도").value
     assert 0.9 <= float(accuracy.rstrip("%")) / 100 <= 1.0
     assert len(app.dataframe) == 1
 

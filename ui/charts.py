@@ -144,59 +144,64 @@ def history_chart(
     metric, train, val, running, best, stopped). The x axis spans the planned epochs so
     the chart does not jump as it grows.
     """
+    series = [titles["train"], titles["val"]]
     points = []
-    for series, key in ((titles["train"], metric), (titles["val"], "val_" + metric)):
-        points += [{"epoch": i + 1, "value": float(v), "series": series} for i, v in enumerate(history.get(key, []))]
+    for name, key in zip(series, (metric, "val_" + metric), strict=True):
+        points += [{"epoch": i + 1, "value": float(v), "series": name} for i, v in enumerate(history.get(key, []))]
+    colors = ["#1f77b4", "#ff7f0e"]
     if running is not None:
         points.append({"epoch": float(running[0]), "value": float(running[1]), "series": titles["running"]})
-    series_names = [titles["train"], titles["val"], titles["running"]]
+        series.append(titles["running"])
+        colors.append("#7f7f7f")
+    y = {"field": "value", "type": "quantitative", "title": titles["metric"], "scale": {"zero": metric == "loss"}}
+    color = {
+        "field": "series",
+        "type": "nominal",
+        "scale": {"domain": series, "range": colors},
+        "legend": {"orient": "top-right", "title": None, "labelFontSize": 13},
+    }
     layers = [
         {
+            "transform": [{"filter": {"field": "series", "oneOf": series[:2]}}],
             "mark": {"type": "line", "point": {"size": 60}, "strokeWidth": 3},
-            "transform": [{"filter": f"datum.series != '{titles['running']}'"}],
-            "encoding": {
-                "x": {"field": "epoch", "type": "quantitative"},
-                "y": {"field": "value", "type": "quantitative"},
-                "color": {"field": "series", "type": "nominal"},
-            },
+            "encoding": {"y": y, "color": color},
         },
         {
+            "transform": [{"filter": {"field": "series", "equal": titles["running"]}}],
             "mark": {"type": "point", "size": 90, "filled": False, "strokeWidth": 2},
-            "transform": [{"filter": f"datum.series == '{titles['running']}'"}],
-            "encoding": {
-                "x": {"field": "epoch", "type": "quantitative"},
-                "y": {"field": "value", "type": "quantitative"},
-                "color": {"field": "series", "type": "nominal"},
-            },
+            "encoding": {"y": y, "color": color},
         },
     ]
-    rules = []
+    markers = []
     if best_epoch:
-        rules.append({"epoch": best_epoch, "label": titles["best"].format(epoch=best_epoch), "color": "#2ca02c"})
+        markers.append({"epoch": best_epoch, "label": titles["best"].format(epoch=best_epoch), "color": "#2ca02c"})
     if stopped_epoch:
-        rules.append({"epoch": stopped_epoch, "label": titles["stopped"], "color": "#d62728"})
-    for rule in rules:
+        markers.append({"epoch": stopped_epoch, "label": titles["stopped"], "color": "#d62728"})
+    for offset, marker in enumerate(markers):
         layers.append(
             {
-                "data": {"values": [rule]},
-                "mark": {"type": "rule", "strokeDash": [6, 4], "strokeWidth": 2, "color": rule["color"]},
-                "encoding": {"x": {"field": "epoch", "type": "quantitative"}},
+                "data": {"values": [marker]},
+                "mark": {"type": "rule", "strokeDash": [6, 4], "strokeWidth": 2, "color": marker["color"]},
             }
         )
         layers.append(
             {
-                "data": {"values": [rule]},
-                "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "fontSize": 12, "color": rule["color"]},
-                "encoding": {
-                    "x": {"field": "epoch", "type": "quantitative"},
-                    "y": {"value": 12},
-                    "text": {"field": "label"},
+                "data": {"values": [marker]},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 5,
+                    "fontSize": 13,
+                    "color": marker["color"],
+                    "y": 12 + 18 * offset,
                 },
+                "encoding": {"text": {"field": "label"}},
             }
         )
     return {
         "data": {"values": points},
         "height": 320,
+        # Only x is shared: the marker layers have no y of their own.
         "encoding": {
             "x": {
                 "field": "epoch",
@@ -204,19 +209,7 @@ def history_chart(
                 "title": titles["epoch"],
                 "scale": {"domain": [0.5, max(epochs, 1) + 0.5], "nice": False},
                 "axis": {"tickMinStep": 1, "format": "d"},
-            },
-            "y": {
-                "field": "value",
-                "type": "quantitative",
-                "title": titles["metric"],
-                "scale": {"zero": metric == "loss"},
-            },
-            "color": {
-                "field": "series",
-                "type": "nominal",
-                "scale": {"domain": series_names, "range": ["#1f77b4", "#ff7f0e", "#7f7f7f"]},
-                "legend": {"orient": "top-right", "title": None},
-            },
+            }
         },
         "layer": layers,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from cnn import config
 from ui import charts
@@ -18,7 +18,9 @@ def input_picture(image: np.ndarray, scale: int = PIXEL_SCALE) -> Image.Image:
     """Return a (28, 28[, 1]) image in [0, 1] enlarged with sharp pixels, drawn like cmap='gray_r'."""
     pixels = np.clip(np.asarray(image, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE), 0, 1)
     picture = Image.fromarray(np.round(255 * (1.0 - pixels)).astype(np.uint8))
-    return picture.resize((config.IMAGE_SIZE * scale, config.IMAGE_SIZE * scale), Image.Resampling.NEAREST)
+    picture = picture.resize((config.IMAGE_SIZE * scale, config.IMAGE_SIZE * scale), Image.Resampling.NEAREST)
+    # A thin frame shows where the 28x28 square ends on a white page.
+    return ImageOps.expand(picture, border=1, fill=160)
 
 
 def top_class_text(probabilities: np.ndarray) -> str:

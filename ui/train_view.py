@@ -144,10 +144,6 @@ def _live_panel() -> None:
     result = job.result
     if job.state == jobs.FAILED:
         st.error(t("train.failed", error=job.error))
-    best = result.best_epoch if result else None
-    stopped = result.epochs_run if result and result.stopped_early else None
-    spec = charts.history_chart(history, "loss", _titles("loss"), job.config.epochs, running, best, stopped)
-    st.vega_lite_chart(spec, width="stretch", key="train_chart")
     if result is not None:
         st.success(t("train.done", epochs=result.epochs_run, best=result.best_epoch, accuracy=result.best_val_accuracy))
         if result.stopped_early:
@@ -158,6 +154,10 @@ def _live_panel() -> None:
             st.caption(t("train.activated"))
         else:
             st.rerun()  # Makes the new model active everywhere, including the sidebar.
+    best = result.best_epoch if result else None
+    stopped = result.epochs_run if result and result.stopped_early else None
+    spec = charts.history_chart(history, "loss", _titles("loss"), job.config.epochs, running, best, stopped)
+    st.vega_lite_chart(spec, width="stretch", key="train_chart")
     if history.get("loss"):
         rows = {
             t("train.table_epoch"): list(range(1, len(history["loss"]) + 1)),

@@ -1,0 +1,78 @@
+"""Small helpers to drive the app in the browser by its stable widget keys."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+from cnn import config
+
+SCREENSHOTS = config.PROJECT_DIR / "artifacts" / "screenshots"
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has run the script (status widget gone) and the page's images have loaded."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    time.sleep(0.5)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_load_state("networkidle", timeout=timeout)
+    page.wait_for_function(
+        "Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)", timeout=timeout
+    )
+    time.sleep(0.3)
+
+
+def open_view(page, base: str, view: str = "", language: str = "en") -> None:
+    """Open a page of the app (view "" is the default Train page) and wait for it to settle."""
+    page.goto(f"{base}/{view}?lang={language}")
+    wait_idle(page)
+
+
+def assert_no_error(page) -> None:
+    """No exception box, no traceback and no 'something went wrong' message anywhere on the page."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body
+    assert "Something went wrong" not in body and "문제가 생겼지만" not in body
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot for a person to look at (artifacts/screenshots/NAME.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def key(name: str) -> str:
+    """Return the CSS selector of the element Streamlit renders for widget or container key `name`."""
+    return f".st-key-{name}"
+
+
+def set_slider(page, name: str, steps_from_start: int) -> None:
+    """Move a slider to its minimum, then `steps_from_start` steps right, with the keyboard."""
+    thumb = page.locator(f"{key(name)} input[type='range']")
+    thumb.focus()
+    thumb.press("Home")
+    for _ in range(steps_from_start):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+
+
+def choose(page, name: str, option: str) -> None:
+    """Pick `option` (its visible text) in the selectbox with key `name`."""
+    page.locator(f"{key(name)} input[role='combobox']").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def draw_stroke(page, canvas, points: list[tuple[float, float]], steps: int = 12) -> None:
+    """Drag the mouse through `points` (canvas pixels) like a finger drawing one stroke."""
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        for step in range(1, steps + 1):
+            page.mouse.move(box["x"] + x0 + (x1 - x0) * step / steps, box["y"] + y0 + (y1 - y0) * step / steps)
+    page.mouse.up()

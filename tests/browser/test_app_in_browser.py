@@ -1,0 +1,147 @@
+"""What only a browser shows: every view rendered, training from the button, the canvas, uploads, language."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from app_driver import assert_no_error, choose, draw_stroke, key, open_view, screenshot, set_slider, wait_idle
+from PIL import Image
+
+from ui.text import STRINGS
+
+pytestmark = pytest.mark.browser
+
+VIEWS = {
+    "": "train.header",
+    "curves": "curves.header",
+    "architecture": "arch.header",
+    "samples": "samples.header",
+    "draw": "draw.header",
+    "upload": "upload.header",
+    "test": "test.header",
+    "inside": "inside.header",
+}
+# Two long legs joined at the waist, drawn with a wide brush: what a student draws for trousers.
+TROUSER_STROKES = [
+    [(95, 25), (185, 25)],
+    [(100, 25), (92, 140), (85, 260)],
+    [(180, 25), (188, 140), (195, 260)],
+    [(110, 30), (105, 140), (100, 255)],
+    [(170, 30), (175, 140), (180, 255)],
+]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_every_view_opens_without_an_error(page, app_url, language):
+    for view, header in VIEWS.items():
+        open_view(page, app_url, view, language)
+        assert page.locator("h2").first.inner_text().strip() == STRINGS[header][language]
+        assert_no_error(page)
+        screenshot(page, f"{view or 'train'}-{language}")
+
+
+def test_the_architecture_graph_and_chapter_plot_render_as_images(page, app_url):
+    open_view(page, app_url, "architecture")
+    images = page.locator("[data-testid='stImageContainer'] img")
+    assert images.count() >= 1 and images.first.evaluate("img => img.naturalHeight") > 300
+    assert "333,526" in page.locator("body").inner_text()
+    open_view(page, app_url, "curves")
+    widths = [
+        img.evaluate("img => img.naturalWidth") for img in page.locator("[data-testid='stImageContainer'] img").all()
+    ]
+    assert len(widths) == 2 and min(widths) > 500
+
+
+def test_training_a_tiny_run_from_the_train_button_shows_the_finished_chart(page, app_url):
+    open_view(page, app_url)
+    set_slider(page, "train_epochs", 1)  # 2 epochs
+    choose(page, "train_images", "1,000")
+    page.locator(f"{key('train_button')} button").click()
+    page.wait_for_selector("text=Done: stopped after epoch 2", timeout=120_000)
+    wait_idle(page)
+    assert page.locator(f"{key('train_chart')}, [data-testid='stVegaLiteChart']").count() >= 1
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Trained in this session" in sidebar
+    assert re.search(r"run=[0-9a-f]{12}", page.url), "the run id is in the URL so a reload finds it"
+    assert_no_error(page)
+    screenshot(page, "train-finished-en")
+    # A reload starts a new session; the finished run is still there.
+    page.reload()
+    wait_idle(page)
+    assert "Done: stopped after epoch 2" in page.locator("body").inner_text()
+    screenshot(page, "train-after-reload-en")
+
+
+def test_stop_during_a_run_keeps_the_best_model_so_far(page, app_url):
+    open_view(page, app_url)
+    choose(page, "train_images", "12,000")
+    page.locator(f"{key('train_button')} button").click()
+    page.wait_for_selector("text=Epoch 2/20", timeout=120_000)
+    screenshot(page, "train-running-en")
+    page.locator(f"{key('stop_button')} button").click()
+    page.wait_for_selector("text=Stopped. The model of the best epoch so far", timeout=120_000)
+    wait_idle(page)
+    assert "Trained in this session" in page.locator("[data-testid='stSidebar']").inner_text()
+    assert_no_error(page)
+    screenshot(page, "train-stopped-en")
+
+
+def test_drawing_trousers_shows_a_prediction_and_bars(page, app_url):
+    open_view(page, app_url, "draw")
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    prediction = page.locator(key("draw_prediction"))
+    assert "Draw a garment on the canvas" in prediction.inner_text()
+    for stroke in TROUSER_STROKES:
+        draw_stroke(page, canvas, stroke)
+    page.wait_for_function(
+        "document.querySelector('.st-key-draw_prediction').innerText.includes('Prediction:')", timeout=30_000
+    )
+    wait_idle(page)
+    assert prediction.locator("[data-testid='stVegaLiteChart']").count() == 1
+    assert prediction.locator("[data-testid='stImageContainer'] img").count() == 1  # the 28x28 model input
+    screenshot(page, "draw-trousers-en")
+    page.locator(f"{key('draw_clear')} button").click()
+    page.wait_for_function(
+        "document.querySelector('.st-key-draw_prediction').innerText.includes('Draw a garment')", timeout=30_000
+    )
+    assert_no_error(page)
+
+
+def test_uploading_a_png_shows_the_input_and_bars(page, app_url, dataset, tmp_path):
+    # A real test image (an ankle boot), as a dark product photo on white, larger than 28x28.
+    index = int(np.flatnonzero(dataset.test.labels == 9)[0])
+    photo = Image.fromarray(255 - dataset.test.images[index]).resize((240, 240), Image.Resampling.BICUBIC)
+    path = tmp_path / "boot.png"
+    photo.save(path)
+    open_view(page, app_url, "upload")
+    page.locator(f"{key('upload_image')} input[type='file']").set_input_files(str(path))
+    page.wait_for_function(
+        "document.querySelector('.st-key-upload_prediction').innerText.includes('Prediction:')", timeout=30_000
+    )
+    wait_idle(page)
+    result = page.locator(key("upload_prediction"))
+    assert "Ankle boot" in result.locator("h3").first.inner_text()
+    assert result.locator("[data-testid='stVegaLiteChart']").count() == 1
+    screenshot(page, "upload-boot-en")
+
+
+def test_uploading_a_file_that_is_not_an_image_gives_a_clear_message(page, app_url, tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_bytes(b"these are lesson notes, not a picture")
+    open_view(page, app_url, "upload")
+    page.locator(f"{key('upload_image')} input[type='file']").set_input_files(str(path))
+    page.wait_for_selector("text=This file cannot be used", timeout=30_000)
+    assert_no_error(page)
+
+
+def test_switching_language_changes_labels_and_the_url(page, app_url):
+    open_view(page, app_url, "", "ko")
+    assert page.locator(f"{key('train_button')} button").inner_text().strip() == "훈련 시작"
+    page.locator(key("language")).get_by_text("English", exact=True).click()
+    wait_idle(page)
+    assert page.locator(f"{key('train_button')} button").inner_text().strip() == "Train"
+    assert "lang=en" in page.url
+    screenshot(page, "language-switched-en")
