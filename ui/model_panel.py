@@ -10,18 +10,23 @@ from ui import state
 from ui.text import t
 
 
-def _upload_model() -> None:
-    """Load an uploaded .keras file; on any problem, say why and keep the active model."""
-    uploaded = st.session_state.get("model_upload")
-    if uploaded is None:
-        return
+def offer_model(data: bytes, name: str) -> tuple[str, str]:
+    """Make an uploaded .keras file the active model if it is safe and fits; return (kind, message).
+
+    On any problem the active model stays as it was and the message says why.
+    """
     try:
-        entry = state.uploaded_entry(uploaded.getvalue(), uploaded.name)
+        entry = state.uploaded_entry(data, name)
     except cnn_model.ModelError as error:
-        st.session_state.model_upload_message = ("error", t("model.upload_refused", reason=error))
-        return
+        return "error", t("model.upload_refused", reason=error)
     state.add_session_model(entry)
-    st.session_state.model_upload_message = ("success", t("model.upload_ok", name=uploaded.name))
+    return "success", t("model.upload_ok", name=name)
+
+
+def _upload_model() -> None:
+    uploaded = st.session_state.get("model_upload")
+    if uploaded is not None:
+        st.session_state.model_upload_message = offer_model(uploaded.getvalue(), uploaded.name)
 
 
 def render() -> state.ModelEntry | None:

@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,9 @@ SHIPPED_DIRS = {SHIPPED: config.SHIPPED_MODEL_DIR, DRAWING: config.DRAWING_MODEL
 MAX_SESSION_MODELS = 4
 # How many trainings may run at once on this server; two cores train one model well.
 MAX_RUNNING_TRAININGS = int(os.environ.get("CNN_MAX_TRAININGS", "1"))
+# After the dataset failed to load (missing, corrupt, no network for the download),
+# pages say so at once for this long instead of trying again on every click.
+DATASET_RETRY_SECONDS = 60.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,9 +62,25 @@ class ModelEntry:
 
 
 @st.cache_resource(show_spinner=False)
-def dataset() -> data.Dataset:
-    """Return the verified dataset (raises cnn.data.DatasetError when it is missing)."""
+def _dataset() -> data.Dataset:
     return data.load_dataset()
+
+
+@st.cache_resource(show_spinner=False)
+def _dataset_failure() -> dict:
+    return {}
+
+
+def dataset() -> data.Dataset:
+    """Return the verified dataset, loaded once per server (raises cnn.data.DatasetError when it is missing)."""
+    failure = _dataset_failure()
+    if failure and time.monotonic() - failure["at"] < DATASET_RETRY_SECONDS:
+        raise data.DatasetError(failure["message"])
+    try:
+        return _dataset()
+    except data.DatasetError as error:
+        failure.update(at=time.monotonic(), message=str(error))
+        raise
 
 
 def dataset_or_explain() -> data.Dataset | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
+from PIL import Image
 
 from cnn import config, preprocess
 from ui import prediction, state
@@ -17,6 +19,27 @@ def examples() -> list[str]:
     if not config.EXAMPLES_DIR.is_dir():
         return []
     return sorted(p.name for p in config.EXAMPLES_DIR.iterdir() if p.suffix.lower().lstrip(".") in IMAGE_TYPES)
+
+
+PREVIEW_SIZE = 320
+
+
+def preview(original: Image.Image) -> Image.Image:
+    """Return a small RGB(A) copy of any decoded picture (16-bit, CMYK, palette...) that a browser can show."""
+    if original.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        pixels = np.asarray(original, dtype=np.float64)
+        span = float(pixels.max() - pixels.min()) or 1.0
+        shown = Image.fromarray(np.round(255 * (pixels - pixels.min()) / span).astype(np.uint8))
+    else:
+        shown = original.convert("RGBA")
+    shown.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
+    return shown
+
+
+def analyse(data: bytes) -> tuple[Image.Image, np.ndarray]:
+    """Return (preview, model input) for an uploaded file; raises preprocess.ImageError with the reason."""
+    original = preprocess.open_image(data)
+    return preview(original), preprocess.prepare_image(original)
 
 
 def _chosen_file() -> tuple[str, bytes] | None:
@@ -51,16 +74,13 @@ def render() -> None:
             return
         name, data = chosen
         try:
-            original = preprocess.open_image(data)
-            image = preprocess.prepare_image(original)
+            shown, image = analyse(data)
         except preprocess.ImageError as error:
             st.error(t("upload.error", reason=error))
             return
         st.session_state.upload_input = image  # The Inside page can look at it too.
         left, right = st.columns([1, 2], gap="large")
         with left:
-            preview = original.copy()
-            preview.thumbnail((320, 320))
-            st.image(preview.convert("RGB") if preview.mode not in ("RGB", "L") else preview, caption=name)
+            st.image(shown, caption=name)
         with right:
             prediction.show(state.predict(entry, image), image)

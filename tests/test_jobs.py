@@ -1,0 +1,130 @@
+"""The training board: one run at a time per server, others queued, stopped or orphaned runs free the slot."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from cnn import jobs
+from cnn.config import TrainConfig
+
+TINY = TrainConfig.fast(epochs=2, train_limit=320, val_limit=100)
+LONG = TrainConfig.fast(epochs=50, patience=20, train_limit=640, val_limit=100)
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+class Watching:
+    """Touch a job's heartbeat from a thread, as the app's page does while it is open."""
+
+    def __init__(self, job):
+        self.job, self.done = job, threading.Event()
+        self.thread = threading.Thread(target=self._beat)
+
+    def _beat(self):
+        while not self.done.is_set():
+            self.job.touch()
+            time.sleep(0.1)
+
+    def __enter__(self):
+        self.thread.start()
+        return self.job
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+
+def test_two_students_pressing_train_get_one_run_and_one_queued(dataset):
+    board = jobs.TrainingBoard(max_running=1)
+    first = board.submit(LONG, dataset, owner="student-a")
+    wait_for(lambda: first.view().state == jobs.RUNNING)
+    second = board.submit(TINY, dataset, owner="student-b")
+    time.sleep(0.5)
+    assert second.view().state == jobs.QUEUED and second.view().queue_position == 1
+    running = [view for view in board.active() if view.state == jobs.RUNNING]
+    assert [view.id for view in running] == [first.id]
+    first.stop()
+    first.join(60)
+    assert first.view().state == jobs.STOPPED and first.view().result is not None
+    second.join(120)
+    assert second.view().state == jobs.FINISHED
+    assert second.view().result.epochs_run == 2
+
+
+def test_a_student_cannot_start_a_second_run_while_one_is_going(dataset):
+    board = jobs.TrainingBoard()
+    job = board.submit(LONG, dataset, owner="student-a")
+    with pytest.raises(jobs.BoardBusy):
+        board.submit(TINY, dataset, owner="student-a")
+    job.stop()
+    job.join(60)
+    board.submit(TINY, dataset, owner="student-a").join(120)
+
+
+def test_stopping_a_queued_run_means_it_never_starts(dataset):
+    board = jobs.TrainingBoard(max_running=1)
+    first = board.submit(LONG, dataset, owner="a")
+    wait_for(lambda: first.view().state == jobs.RUNNING)
+    second = board.submit(TINY, dataset, owner="b")
+    second.stop()
+    first.stop()
+    first.join(60)
+    second.join(60)
+    assert second.view().state == jobs.STOPPED and second.view().result is None and second.view().started is None
+
+
+def test_a_run_nobody_watches_any_more_stops_and_frees_the_slot(dataset):
+    # A closed tab stops sending heartbeats; the run ends itself so the next one can start.
+    board = jobs.TrainingBoard(max_running=1, orphan_after=0.5)
+    orphan = board.submit(LONG, dataset, owner="closed-tab")
+    orphan.join(60)
+    assert orphan.view().state == jobs.STOPPED
+    assert orphan.view().result.epochs_run < LONG.epochs
+    with Watching(board.submit(TINY, dataset, owner="next")) as follower:
+        follower.join(120)
+    assert follower.view().state == jobs.FINISHED
+
+
+def test_a_watched_run_is_not_stopped_as_an_orphan(dataset):
+    board = jobs.TrainingBoard(orphan_after=0.5)
+    with Watching(board.submit(TrainConfig.fast(epochs=3, train_limit=640, val_limit=100), dataset, owner="a")) as job:
+        job.join(120)
+    assert job.view().state == jobs.FINISHED
+
+
+def test_a_failing_run_is_reported_and_releases_the_slot(dataset):
+    class Broken:
+        train = dataset.train
+        val = None  # train() fails when it reads the validation split.
+
+    board = jobs.TrainingBoard(max_running=1)
+    failed = board.submit(TINY, Broken(), owner="a")
+    failed.join(60)
+    assert failed.view().state == jobs.FAILED and "AttributeError" in failed.view().error
+    board.submit(TINY, dataset, owner="b").join(120)
+
+
+def test_finished_runs_are_kept_but_bounded(dataset):
+    board = jobs.TrainingBoard(keep_finished=2)
+    ids = []
+    for owner in "abc":
+        job = board.submit(TrainConfig.fast(epochs=1, train_limit=64, val_limit=32), dataset, owner=owner)
+        job.join(60)
+        ids.append(job.id)
+    board.submit(TrainConfig.fast(epochs=1, train_limit=64, val_limit=32), dataset, owner="d").join(60)
+    assert board.get(ids[0]) is None
+    assert board.get(ids[2]) is not None
+
+
+def test_the_board_refuses_a_useless_limit():
+    with pytest.raises(ValueError, match="at least 1"):
+        jobs.TrainingBoard(max_running=0)
