@@ -13,9 +13,16 @@ import dataclasses
 import numpy as np
 from PIL import Image, ImageDraw
 
+from cnn import config
+
+# The Draw view starts on the drawing-friendly model when it is shipped: it reads outlines
+# that the chapter's model does not (bench/README.md, "Drawings"). The lesson model stays the chapter's.
+DRAW_VIEW_MODEL_DIR = config.DRAWING_MODEL_DIR
 # The Draw view's canvas is square, about 280x280 CSS pixels (10x the model's 28).
 CANVAS_SIZE = 280
-# The brush width (canvas pixels) that read best in bench/drawings.py on a 280-pixel canvas.
+# The Draw view's brush width in canvas pixels: in bench/drawings.py every width from 6 to 32
+# reads within a drawing or two of the best on a 280-pixel canvas, and 16 is thick enough to
+# close the small gaps of a real hand, which filling closed outlines needs.
 DEFAULT_BRUSH_WIDTH = 16
 # Sensible bounds for the app's brush-width slider.
 BRUSH_WIDTH_RANGE = (4, 40)
