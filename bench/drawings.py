@@ -1,0 +1,238 @@
+"""How well each model reads drawings and photos, per preprocessing variant, and how fast the Draw view's call is.
+
+python bench/drawings.py                      # prints the tables in bench/README.md, writes bench/drawings.png
+python bench/drawings.py --count 500          # fewer test images for a quicker run
+python bench/drawings.py --examples           # (re)writes the example uploads in assets/examples
+
+Evaluation sets (all made from the real test set or by hand, never from training images):
+- original: the test images as they are;
+- photo round trip: test images as product-photo-like JPEG uploads (cnn.augment.photo_like), through prepare_bytes;
+- outline drawings: test images traced into canvas strokes (cnn.drawings.outline_drawing), through prepare_canvas;
+- hand drawings: cnn.drawings.HAND_DRAWINGS rendered like the canvas, through prepare_canvas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cnn import augment, config, drawings, plots, preprocess
+from cnn import model as cnn_model
+from cnn.predict import predict_one, predict_probabilities
+
+# Preprocessing variants of a canvas drawing: keyword arguments of preprocess.prepare_canvas.
+CANVAS_VARIANTS = {
+    "plain": {},
+    "fill": {"fill": True},
+    "stroke": {"stroke": preprocess.TARGET_STROKE_WIDTH},
+    "fill+stroke": {"fill": True, "stroke": preprocess.TARGET_STROKE_WIDTH},
+}
+BRUSH_WIDTHS = (6, 10, 16, 24, 32)
+# An unsteady hand: how far (in 0-100 drawing units) traced outlines wander.
+WOBBLE = 0.8
+PICTURE = Path(__file__).resolve().parent / "drawings.png"
+
+
+def top_k(probabilities: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """Return the share of images whose true class is among the k most probable."""
+    ranks = np.argsort(-probabilities, axis=1)[:, :k]
+    return float(np.mean([label in row for label, row in zip(labels, ranks, strict=True)]))
+
+
+def scores(model, images: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    probabilities = predict_probabilities(model, images)
+    return top_k(probabilities, labels, 1), top_k(probabilities, labels, 3)
+
+
+def load_models(drawing_path: Path) -> dict:
+    models = {"chapter": cnn_model.load_model(config.SHIPPED_MODEL_PATH)}
+    if drawing_path.is_file():
+        models["drawing"] = cnn_model.load_model(drawing_path)
+    else:
+        print(f"(no drawing model at {drawing_path}; only the chapter's model is measured)")
+    return models
+
+
+def row(*cells) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cnn import data
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="test images per photo / outline set")
+    parser.add_argument("--drawing-model", type=Path, default=config.DRAWING_MODEL_DIR / "model.keras")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--examples", action="store_true", help="write assets/examples and stop")
+    args = parser.parse_args(argv)
+    if args.examples:
+        write_examples(data.load_dataset().test)
+        return 0
+
+    models = load_models(args.drawing_model)
+    test = data.load_dataset().test
+    rng = np.random.default_rng(args.seed)
+    # A fixed random sample of the test set, the same for every model and variant.
+    sample = np.sort(rng.choice(len(test), size=min(args.count, len(test)), replace=False))
+    images, labels = test.images[sample], test.labels[sample].astype(np.int64)
+
+    started = time.perf_counter()
+    photos = np.stack([preprocess.prepare_bytes(augment.photo_like(image, rng)) for image in images])
+    photo_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    outline_canvases = [drawings.outline_drawing(image, wobble_amount=WOBBLE, rng=rng) for image in images]
+    outlines = {
+        name: np.stack([preprocess.prepare_canvas(canvas, **options) for canvas in outline_canvases])
+        for name, options in CANVAS_VARIANTS.items()
+    }
+    outline_seconds = time.perf_counter() - started
+
+    hand_labels = np.array([drawing.label for drawing in drawings.HAND_DRAWINGS])
+    hand = {
+        (width, name): np.stack(
+            [
+                preprocess.prepare_canvas(drawings.render_drawing(drawing, stroke_width=width), **options)
+                for drawing in drawings.HAND_DRAWINGS
+            ]
+        )
+        for width in BRUSH_WIDTHS
+        for name, options in CANVAS_VARIANTS.items()
+    }
+
+    print(f"## Accuracy (top-1 / top-3, %), {len(sample)} test images, {len(hand_labels)} hand drawings\n")
+    print(
+        f"Hand drawings at the default brush width, {drawings.DEFAULT_BRUSH_WIDTH} px on a "
+        f"{drawings.CANVAS_SIZE} px canvas; outline drawings at the same width with a wobble of {WOBBLE}.\n"
+    )
+    print(row("model", "set", "preprocessing", "top-1", "top-3"))
+    print(row("---", "---", "---", "---:", "---:"))
+    for model_name, model in models.items():
+        original = scores(model, test.scaled()[sample], labels)
+        photo = scores(model, photos, labels)
+        print(row(model_name, "original test images", "none", *map(percent, original)))
+        print(row(model_name, "photo round trip", "prepare_bytes", *map(percent, photo)))
+        for name in CANVAS_VARIANTS:
+            print(row(model_name, "outline drawings", name, *map(percent, scores(model, outlines[name], labels))))
+        for name in CANVAS_VARIANTS:
+            result = scores(model, hand[(drawings.DEFAULT_BRUSH_WIDTH, name)], hand_labels)
+            print(row(model_name, "hand drawings", name, *map(percent, result)))
+        print(row(model_name, "photo round trip minus original", "", f"{100 * (photo[0] - original[0]):+.1f}", ""))
+
+    print("\n## Hand drawings by brush width (top-1 / top-3, %)\n")
+    header = [f"{width} px" for width in BRUSH_WIDTHS]
+    print(row("model", "preprocessing", *header))
+    print(row("---", "---", *["---:"] * len(header)))
+    for model_name, model in models.items():
+        for name in CANVAS_VARIANTS:
+            cells = []
+            for width in BRUSH_WIDTHS:
+                top1, top3 = scores(model, hand[(width, name)], hand_labels)
+                cells.append(f"{percent(top1)} / {percent(top3)}")
+            print(row(model_name, name, *cells))
+
+    print("\n## Per class, hand drawings at the default brush width, fill (top-1 hits of drawings)\n")
+    print(row("model", *config.CLASS_NAMES_EN))
+    print(row("---", *["---:"] * config.NUM_CLASSES))
+    for model_name, model in models.items():
+        predictions = predict_probabilities(model, hand[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]).argmax(axis=1)
+        cells = [
+            f"{int(np.sum((predictions == hand_labels) & (hand_labels == c)))}/{int(np.sum(hand_labels == c))}"
+            for c in range(config.NUM_CLASSES)
+        ]
+        print(row(model_name, *cells))
+
+    print("\n## Speed (median of 200 calls, one 280x280 RGBA canvas)\n")
+    canvas = drawings.render_drawing(drawings.HAND_DRAWINGS[0])
+    print(row("step", "ms"))
+    print(row("---", "---:"))
+    for name, options in CANVAS_VARIANTS.items():
+        print(
+            row(
+                f"prepare_canvas ({name})", f"{median_ms(lambda o=options: preprocess.prepare_canvas(canvas, **o)):.2f}"
+            )
+        )
+    for model_name, model in models.items():
+        prepared = preprocess.prepare_canvas(canvas, fill=True)
+        predict = median_ms(lambda m=model, p=prepared: predict_one(m, p))
+        both = median_ms(lambda m=model: predict_one(m, preprocess.prepare_canvas(canvas, fill=True)))
+        print(row(f"predict_one ({model_name})", f"{predict:.2f}"))
+        print(row(f"prepare_canvas (fill) + predict_one ({model_name})", f"{both:.2f}"))
+    print(
+        f"\n(made {len(sample)} photo uploads in {photo_seconds:.1f} s and "
+        f"{len(sample) * len(CANVAS_VARIANTS)} outline inputs in {outline_seconds:.1f} s)"
+    )
+
+    picture_model = "drawing" if "drawing" in models else "chapter"
+    draw_picture(models[picture_model], picture_model, hand[(drawings.DEFAULT_BRUSH_WIDTH, "fill")], hand_labels)
+    print(f"wrote {PICTURE.name}: the hand drawings as the model sees them, with the {picture_model} model's answers")
+    return 0
+
+
+def median_ms(call, repeats: int = 200) -> float:
+    """Return the median time of `call()` in milliseconds, after a few warm-up calls."""
+    for _ in range(5):
+        call()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def draw_picture(model, model_name: str, prepared: np.ndarray, labels: np.ndarray) -> None:
+    """Write every hand drawing (as the model sees it) with its prediction, green when right, red when wrong."""
+    probabilities = predict_probabilities(model, prepared)
+    predicted = probabilities.argmax(axis=1)
+    titles = [f"{config.CLASS_NAMES_EN[p]} {probabilities[i, p]:.0%}" for i, p in enumerate(predicted)]
+    colors = ["#2ca02c" if p == label else "#d62728" for p, label in zip(predicted, labels, strict=True)]
+    figure = plots.image_grid(prepared, titles, columns=8, title_colors=colors, cell=1.3)
+    figure.suptitle(f"Hand drawings, fill, {model_name} model (green: right, red: wrong)", fontsize=10)
+    PICTURE.write_bytes(plots.to_png(figure, dpi=90))
+
+
+# Example uploads for students: (test-set index, class) of photo-like ones, and hand drawings by name.
+EXAMPLE_PHOTOS = (19, 2, 1, 13, 6, 8, 4, 9, 18, 0)  # the first test image of each class
+EXAMPLE_DRAWINGS = ("T-shirt outline", "trousers outline", "strappy A-line dress", "flip-flop", "bag with a handle")
+
+
+def example_name(label: int, kind: str) -> str:
+    slug = config.CLASS_NAMES_EN[label].lower().replace("/", "-").replace(" ", "-")
+    return f"{kind}-{slug}"
+
+
+def write_examples(test) -> None:
+    """Write photo-like JPEGs of real test images and hand drawings (black on white PNG) to assets/examples."""
+    from PIL import Image
+
+    folder = config.EXAMPLES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+    for index in EXAMPLE_PHOTOS:
+        label = int(test.labels[index])
+        path = folder / f"{example_name(label, 'photo')}.jpg"
+        path.write_bytes(augment.photo_like(test.images[index], rng))
+        print(f"wrote {path.relative_to(config.PROJECT_DIR)} (test image {index})")
+    by_name = {drawing.name: drawing for drawing in drawings.HAND_DRAWINGS}
+    for name in EXAMPLE_DRAWINGS:
+        drawing = by_name[name]
+        canvas = drawings.render_drawing(drawing, background=(255, 255, 255))
+        path = folder / f"{example_name(drawing.label, 'drawing')}.png"
+        Image.fromarray(canvas[..., :3]).convert("L").save(path, optimize=True)
+        print(f"wrote {path.relative_to(config.PROJECT_DIR)} ({name})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
