@@ -1,25 +1,40 @@
-"""Training runs in background threads, a limited number at a time per server, for any UI to follow.
+"""Training runs for a web app: each in its own low-priority process, a limited number at a time per server.
 
 A web app cannot block while a model trains, and two runs fighting over two CPU cores
 help nobody, so runs go through a `TrainingBoard`: it starts at most `max_running` at
 once, queues the rest, and keeps finished runs (bounded) so a reloaded page can find
-its model again by the run's id. Nothing here knows about Streamlit.
+its model again by the run's id.
+
+Each run trains in a child process at a lower CPU priority: students drawing and
+predicting in the server process stay responsive, a crash or out-of-memory kill of a
+run cannot take the server down, and the run's memory goes back to the system when it
+ends. The child sends progress through a pipe and hands the best model back as a
+`.keras` file. It stops by itself when the server goes away. Nothing here knows about
+Streamlit.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
+import multiprocessing
+import os
+import tempfile
 import threading
 import time
-import traceback
 import uuid
+from pathlib import Path
 
 from cnn.config import TrainConfig
-from cnn.train import Progress, TrainResult, train
+from cnn.train import Progress, TrainResult
 
 QUEUED, RUNNING, FINISHED, STOPPED, FAILED = "queued", "running", "finished", "stopped", "failed"
 ACTIVE_STATES = (QUEUED, RUNNING)
+# How much lower the training process's CPU priority is than the server's (nice value).
+TRAINING_NICENESS = 10
+# Batch progress reaches the parent at most this often; epoch events always go through.
+PROGRESS_INTERVAL = 0.2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,20 +57,52 @@ class JobView:
         return self.state in ACTIVE_STATES
 
 
-class TrainingJob:
-    """One training run in its own thread; `stop()` ends it and keeps the best epoch so far."""
+def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection, stop_event) -> None:
+    """Train in the child process and report through `connection` (runs with the 'spawn' start method)."""
+    # Where lowering the priority is not allowed, train at the same one, still in our own process.
+    with contextlib.suppress(OSError):
+        os.nice(TRAINING_NICENESS)
+    parent = os.getppid()
+    try:
+        from cnn import data
+        from cnn.model import save_model_atomically
+        from cnn.train import train
 
-    def __init__(
-        self, board: TrainingBoard, train_config: TrainConfig, dataset, owner: str, orphan_after: float | None
-    ):
+        dataset = data.load_dataset(data_dir)
+        last_sent = 0.0
+
+        def report(progress: Progress) -> None:
+            nonlocal last_sent
+            if os.getppid() != parent:
+                stop_event.set()  # The server is gone: stop, nobody is waiting for this model.
+            now = time.monotonic()
+            if progress.phase != "batch" or now - last_sent >= PROGRESS_INTERVAL:
+                last_sent = now
+                connection.send(("progress", progress))
+
+        result = train(train_config, dataset, on_progress=report, stop_event=stop_event)
+        save_model_atomically(result.model, model_path)
+        summary = {field.name: getattr(result, field.name) for field in dataclasses.fields(result)}
+        summary.pop("model")
+        connection.send(("done", summary))
+    except Exception as error:  # Whatever went wrong, the parent hears it in one line.
+        connection.send(("failed", f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+
+
+class TrainingJob:
+    """One training run in a child process; `stop()` ends it and keeps the best epoch so far."""
+
+    def __init__(self, board: TrainingBoard, train_config: TrainConfig, data_dir: str, owner: str):
         self.id = uuid.uuid4().hex[:12]
         self.owner = owner
         self.config = train_config
         self._board = board
-        self._dataset = dataset
-        self._orphan_after = orphan_after
+        self._data_dir = data_dir
+        self._context = multiprocessing.get_context("spawn")  # Forking a process running TensorFlow is unsafe.
+        self._stop = self._context.Event()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
         self.state = QUEUED
         self.progress: Progress | None = None
         self.result: TrainResult | None = None
@@ -74,7 +121,7 @@ class TrainingJob:
         self._stop.set()
 
     def touch(self) -> None:
-        """Record that someone is still watching; unwatched runs are stopped (see orphan_after)."""
+        """Record that someone is still watching; unwatched runs are stopped (see TrainingBoard.orphan_after)."""
         self.last_seen = time.monotonic()
 
     def join(self, timeout: float | None = None) -> None:
@@ -96,34 +143,69 @@ class TrainingJob:
                 queue_position=self._board.queue_position(self) if self.state == QUEUED else 0,
             )
 
-    def _on_progress(self, progress: Progress) -> None:
+    def _finish(self, state: str, result: TrainResult | None = None, error: str | None = None) -> None:
         with self._lock:
-            self.progress = progress
-        if self._orphan_after is not None and time.monotonic() - self.last_seen > self._orphan_after:
-            # Nobody has looked for a while: the tab was closed. Free the CPU for others.
-            self._stop.set()
+            self.state, self.result, self.error, self.finished = state, result, error, time.time()
+
+    def _orphaned(self) -> bool:
+        limit = self._board.orphan_after
+        return limit is not None and time.monotonic() - self.last_seen > limit
 
     def _run(self) -> None:
-        with self._board.slot:
+        # Wait for a free slot, but leave the queue at once when stopped or forgotten.
+        while not self._board.slot.acquire(timeout=0.25):
+            if self._orphaned():
+                self._stop.set()
             if self._stop.is_set():
-                with self._lock:
-                    self.state, self.finished = STOPPED, time.time()
+                self._finish(STOPPED)
+                return
+        try:
+            if self._stop.is_set():
+                self._finish(STOPPED)
                 return
             with self._lock:
                 self.state, self.started = RUNNING, time.time()
-            try:
-                result = train(self.config, self._dataset, on_progress=self._on_progress, stop_event=self._stop)
-            except Exception as error:  # A failed run must be reported, never take the server down.
-                traceback.print_exc()
-                with self._lock:
-                    self.state, self.error, self.finished = FAILED, f"{type(error).__name__}: {error}", time.time()
-                return
-            finally:
-                self._dataset = None
-            with self._lock:
-                self.result = result
-                self.state = STOPPED if result.stopped_by_user else FINISHED
-                self.finished = time.time()
+            with tempfile.TemporaryDirectory(prefix="cnn-run-") as folder:
+                self._finish(*self._train_in_child(Path(folder) / "model.keras"))
+        finally:
+            self._board.slot.release()
+
+    def _train_in_child(self, model_path: Path) -> tuple:
+        from cnn.model import load_model
+
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=_child,
+            args=(self.config, self._data_dir, str(model_path), sender, self._stop),
+            name=f"cnn-train-{self.id}",
+            daemon=True,
+        )
+        process.start()
+        sender.close()  # Only the child writes; EOF then means the child is gone.
+        try:
+            while True:
+                if self._orphaned():
+                    self._stop.set()  # Nobody has looked for a while: the tab was closed.
+                if not receiver.poll(0.5):
+                    if not process.is_alive() and not receiver.poll(0):
+                        return FAILED, None, f"The training process ended unexpectedly (exit code {process.exitcode})."
+                    continue
+                kind, payload = receiver.recv()
+                if kind == "progress":
+                    with self._lock:
+                        self.progress = payload
+                elif kind == "failed":
+                    return FAILED, None, payload
+                elif kind == "done":
+                    result = TrainResult(model=load_model(model_path), **payload)
+                    return (STOPPED if result.stopped_by_user else FINISHED), result, None
+        except (EOFError, OSError) as error:
+            return FAILED, None, f"The training process ended unexpectedly ({type(error).__name__})."
+        finally:
+            receiver.close()
+            process.join(10)
+            if process.is_alive():
+                process.kill()
 
 
 class BoardBusy(RuntimeError):
@@ -143,13 +225,13 @@ class TrainingBoard:
         self._jobs: collections.OrderedDict[str, TrainingJob] = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def submit(self, train_config: TrainConfig, dataset, owner: str) -> TrainingJob:
-        """Queue a run for `owner` (a session id) and return it; it starts as soon as a slot is free."""
+    def submit(self, train_config: TrainConfig, data_dir: str | Path, owner: str) -> TrainingJob:
+        """Queue a run on the dataset in `data_dir` for `owner` (a session id); it starts when a slot is free."""
         with self._lock:
             for job in self._jobs.values():
                 if job.owner == owner and job.state in ACTIVE_STATES:
                     raise BoardBusy("You already have a training run; stop it before starting another.")
-            job = TrainingJob(self, train_config, dataset, owner, self.orphan_after)
+            job = TrainingJob(self, train_config, str(data_dir), owner)
             self._jobs[job.id] = job
             self._forget_old()
         job.start()

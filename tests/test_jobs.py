@@ -45,9 +45,9 @@ class Watching:
 
 def test_two_students_pressing_train_get_one_run_and_one_queued(dataset):
     board = jobs.TrainingBoard(max_running=1)
-    first = board.submit(LONG, dataset, owner="student-a")
+    first = board.submit(LONG, dataset.source, owner="student-a")
     wait_for(lambda: first.view().state == jobs.RUNNING)
-    second = board.submit(TINY, dataset, owner="student-b")
+    second = board.submit(TINY, dataset.source, owner="student-b")
     time.sleep(0.5)
     assert second.view().state == jobs.QUEUED and second.view().queue_position == 1
     running = [view for view in board.active() if view.state == jobs.RUNNING]
@@ -60,67 +60,87 @@ def test_two_students_pressing_train_get_one_run_and_one_queued(dataset):
     assert second.view().result.epochs_run == 2
 
 
+class SlotTaken:
+    """Hold the board's only slot, so submitted runs stay queued and start no process."""
+
+    def __init__(self, board):
+        self.board = board
+
+    def __enter__(self):
+        self.board.slot.acquire()
+
+    def __exit__(self, *exc):
+        self.board.slot.release()
+
+
+def slot_is_free(board) -> bool:
+    if board.slot.acquire(blocking=False):
+        board.slot.release()
+        return True
+    return False
+
+
 def test_a_student_cannot_start_a_second_run_while_one_is_going(dataset):
     board = jobs.TrainingBoard()
-    job = board.submit(LONG, dataset, owner="student-a")
-    with pytest.raises(jobs.BoardBusy):
-        board.submit(TINY, dataset, owner="student-a")
-    job.stop()
-    job.join(60)
-    board.submit(TINY, dataset, owner="student-a").join(120)
+    with SlotTaken(board):
+        job = board.submit(LONG, dataset.source, owner="student-a")
+        with pytest.raises(jobs.BoardBusy):
+            board.submit(TINY, dataset.source, owner="student-a")
+        job.stop()
+        job.join(10)
+        again = board.submit(TINY, dataset.source, owner="student-a")
+        again.stop()
+    again.join(10)
+    assert job.view().state == again.view().state == jobs.STOPPED
 
 
 def test_stopping_a_queued_run_means_it_never_starts(dataset):
     board = jobs.TrainingBoard(max_running=1)
-    first = board.submit(LONG, dataset, owner="a")
-    wait_for(lambda: first.view().state == jobs.RUNNING)
-    second = board.submit(TINY, dataset, owner="b")
-    second.stop()
-    first.stop()
-    first.join(60)
-    second.join(60)
-    assert second.view().state == jobs.STOPPED and second.view().result is None and second.view().started is None
+    with SlotTaken(board):
+        queued = board.submit(TINY, dataset.source, owner="b")
+        assert queued.view().queue_position == 1
+        queued.stop()
+    queued.join(10)
+    view = queued.view()
+    assert view.state == jobs.STOPPED and view.result is None and view.started is None
 
 
 def test_a_run_nobody_watches_any_more_stops_and_frees_the_slot(dataset):
     # A closed tab stops sending heartbeats; the run ends itself so the next one can start.
     board = jobs.TrainingBoard(max_running=1, orphan_after=0.5)
-    orphan = board.submit(LONG, dataset, owner="closed-tab")
-    orphan.join(60)
+    orphan = board.submit(LONG, dataset.source, owner="closed-tab")
+    orphan.join(120)
     assert orphan.view().state == jobs.STOPPED
     assert orphan.view().result.epochs_run < LONG.epochs
-    with Watching(board.submit(TINY, dataset, owner="next")) as follower:
-        follower.join(120)
-    assert follower.view().state == jobs.FINISHED
+    assert slot_is_free(board)
 
 
 def test_a_watched_run_is_not_stopped_as_an_orphan(dataset):
     board = jobs.TrainingBoard(orphan_after=0.5)
-    with Watching(board.submit(TrainConfig.fast(epochs=3, train_limit=640, val_limit=100), dataset, owner="a")) as job:
+    config = TrainConfig.fast(epochs=3, train_limit=640, val_limit=100)
+    with Watching(board.submit(config, dataset.source, owner="a")) as job:
         job.join(120)
     assert job.view().state == jobs.FINISHED
+    assert job.view().result.model.count_params() == 333_526
 
 
-def test_a_failing_run_is_reported_and_releases_the_slot(dataset):
-    class Broken:
-        train = dataset.train
-        val = None  # train() fails when it reads the validation split.
-
+def test_a_failing_run_is_reported_and_releases_the_slot(tmp_path):
     board = jobs.TrainingBoard(max_running=1)
-    failed = board.submit(TINY, Broken(), owner="a")
-    failed.join(60)
-    assert failed.view().state == jobs.FAILED and "AttributeError" in failed.view().error
-    board.submit(TINY, dataset, owner="b").join(120)
+    failed = board.submit(TINY, tmp_path / "no-data-here", owner="a")
+    failed.join(120)
+    assert failed.view().state == jobs.FAILED and "DatasetError" in failed.view().error
+    assert slot_is_free(board)
 
 
 def test_finished_runs_are_kept_but_bounded(dataset):
     board = jobs.TrainingBoard(keep_finished=2)
     ids = []
-    for owner in "abc":
-        job = board.submit(TrainConfig.fast(epochs=1, train_limit=64, val_limit=32), dataset, owner=owner)
-        job.join(60)
-        ids.append(job.id)
-    board.submit(TrainConfig.fast(epochs=1, train_limit=64, val_limit=32), dataset, owner="d").join(60)
+    with SlotTaken(board):
+        for owner in "abcd":
+            job = board.submit(TINY, dataset.source, owner=owner)
+            job.stop()
+            job.join(10)
+            ids.append(job.id)
     assert board.get(ids[0]) is None
     assert board.get(ids[2]) is not None
 

@@ -92,7 +92,7 @@ def _start(values: dict) -> None:
     limit = values.pop("train_limit")
     try:
         train_config = TrainConfig(**values, train_limit=None if limit >= len(dataset.train) else limit)
-        job = state.training_board().submit(train_config, dataset, owner=state.session_id())
+        job = state.training_board().submit(train_config, dataset.source, owner=state.session_id())
     except ValueError as error:
         st.session_state.train_message = t("train.invalid", error=error)
         return

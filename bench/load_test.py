@@ -1,0 +1,198 @@
+"""A classroom in one script: N real browser sessions draw and read predictions, with and without a training.
+
+    .venv/bin/python -m bench.load_test                    # 10 sessions, 60 s idle + 60 s while one trains
+    .venv/bin/python -m bench.load_test --sessions 4 --seconds 20
+
+It starts the app on a free port (or uses --url and --pid), opens the Draw page in N
+isolated Chromium contexts, and in each one draws a stroke, waits for the model's
+input image and bars to update, and repeats, clearing the canvas now and then. It
+prints p50/p95 latency from mouse-up to updated bars, errors, and the server's memory.
+Only localhost is contacted, and every loop stops by itself after --seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
+
+# Strokes a student might draw, in canvas pixels (the canvas is 280x280).
+STROKES = [
+    [(95, 25), (185, 25)],
+    [(100, 25), (90, 260)],
+    [(180, 25), (190, 260)],
+    [(60, 60), (140, 30), (220, 60)],
+    [(70, 120), (210, 120)],
+    [(80, 200), (200, 200), (200, 240)],
+]
+UPDATE_TIMEOUT_MS = 15_000
+STROKES_BEFORE_CLEAR = 6
+
+
+def rss_mb(pid: int) -> float:
+    """Return the resident memory of process `pid` (and its children are not counted) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _input_src(page) -> str:
+    return await page.evaluate(
+        "() => { const img = document.querySelector('.st-key-draw_prediction img'); return img ? img.src : ''; }"
+    )
+
+
+async def student(browser, url: str, seconds: float, seed: int, latencies: list, errors: list) -> None:
+    """One student's tab: draw, wait for the bars, repeat until time is up."""
+    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    rng = random.Random(seed)
+    try:
+        await page.goto(f"{url}/draw?lang=en", timeout=120_000)
+        canvas = page.locator("canvas.upper-canvas")
+        await canvas.wait_for(timeout=120_000)
+        box = await canvas.bounding_box()
+        deadline = time.monotonic() + seconds
+        strokes = 0
+        while time.monotonic() < deadline:
+            before = await _input_src(page)
+            points = rng.choice(STROKES)
+            jitter = rng.uniform(-10, 10)
+            await page.mouse.move(box["x"] + points[0][0] + jitter, box["y"] + points[0][1])
+            await page.mouse.down()
+            for x, y in points[1:]:
+                await page.mouse.move(box["x"] + x + jitter, box["y"] + y, steps=8)
+            await page.mouse.up()
+            released = time.monotonic()
+            try:
+                await page.wait_for_function(
+                    "(before) => { const img = document.querySelector('.st-key-draw_prediction img');"
+                    " return img && img.src !== before && img.complete; }",
+                    arg=before,
+                    timeout=UPDATE_TIMEOUT_MS,
+                )
+                latencies.append(time.monotonic() - released)
+            except Exception as error:  # A timeout or a closed page counts as an error, then carry on.
+                errors.append(f"update: {type(error).__name__}")
+            if await page.locator("[data-testid='stException']").count():
+                errors.append("exception shown")
+            strokes += 1
+            if strokes % STROKES_BEFORE_CLEAR == 0:
+                await page.locator(".st-key-draw_clear button").click()
+                await asyncio.sleep(1.0)
+            await asyncio.sleep(rng.uniform(0.3, 0.8))  # A student looks at the bars before the next stroke.
+    except Exception as error:
+        errors.append(f"session: {type(error).__name__}: {str(error)[:80]}")
+    finally:
+        await context.close()
+
+
+async def trainer(browser, url: str, ready: asyncio.Event, done: asyncio.Event) -> None:
+    """The teacher's tab: press Train with the chapter's recipe, keep watching, press Stop at the end."""
+    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{url}/?lang=en", timeout=120_000)
+    await page.locator(".st-key-train_button button").click()
+    await page.wait_for_selector("text=Epoch 1/20", timeout=120_000)
+    ready.set()
+    await done.wait()
+    await page.locator(".st-key-stop_button button").click()
+    await page.wait_for_selector("text=Stopped.", timeout=180_000)
+    await context.close()
+
+
+def summary(latencies: list[float], errors: list[str]) -> dict:
+    ordered = sorted(latencies)
+    pick = (lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]) if ordered else (lambda q: float("nan"))
+    return {
+        "updates": len(ordered),
+        "p50_ms": round(1000 * statistics.median(ordered), 0) if ordered else None,
+        "p95_ms": round(1000 * pick(0.95), 0) if ordered else None,
+        "max_ms": round(1000 * ordered[-1], 0) if ordered else None,
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+    }
+
+
+async def phase(browser, url: str, sessions: int, seconds: float, pid: int | None, with_training: bool) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    peak = [rss_mb(pid) if pid else float("nan")]
+    ready, done = asyncio.Event(), asyncio.Event()
+    teacher = None
+    if with_training:
+        teacher = asyncio.create_task(trainer(browser, url, ready, done))
+        await ready.wait()
+
+    async def watch_memory():
+        while not done.is_set():
+            if pid:
+                peak.append(rss_mb(pid))
+            await asyncio.sleep(1.0)
+
+    watcher = asyncio.create_task(watch_memory())
+    await asyncio.gather(*(student(browser, url, seconds, seed, latencies, errors) for seed in range(sessions)))
+    done.set()
+    await watcher
+    if teacher:
+        await teacher
+    return {**summary(latencies, errors), "server_peak_mb": round(max(peak), 0)}
+
+
+async def run(args) -> dict:
+    from playwright.async_api import async_playwright
+
+    process, pid, url = None, args.pid, args.url
+    if url is None:
+        port = free_port()
+        Path("artifacts").mkdir(exist_ok=True)
+        process = start_app(port)
+        pid, url = process.pid, f"http://127.0.0.1:{port}"
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            started_mb = rss_mb(pid) if pid else float("nan")
+            idle = await phase(browser, url, args.sessions, args.seconds, pid, with_training=False)
+            training = await phase(browser, url, args.sessions, args.seconds, pid, with_training=True)
+            await browser.close()
+        return {
+            "sessions": args.sessions,
+            "seconds_per_phase": args.seconds,
+            "server_start_mb": round(started_mb, 0),
+            "drawing": idle,
+            "drawing_while_one_trains": training,
+        }
+    finally:
+        if process is not None:
+            stop_app(process)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load_test", description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10, help="browser sessions drawing at once")
+    parser.add_argument("--seconds", type=float, default=60, help="length of each phase")
+    parser.add_argument("--url", help="an app already running (default: start one)")
+    parser.add_argument("--pid", type=int, help="that app's process id, to read its memory")
+    args = parser.parse_args(argv)
+    result = asyncio.run(run(args))
+    print(json.dumps(result, indent=2))
+    for name in ("drawing", "drawing_while_one_trains"):
+        figures = result[name]
+        print(
+            f"{name:26s} updates {figures['updates']:5d}  p50 {figures['p50_ms']} ms  p95 {figures['p95_ms']} ms  "
+            f"errors {figures['errors']}  server peak {figures['server_peak_mb']} MB",
+            file=sys.stderr,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
