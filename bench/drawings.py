@@ -35,6 +35,9 @@ CANVAS_VARIANTS = {
     "fill+stroke": {"fill": True, "stroke": preprocess.TARGET_STROKE_WIDTH},
 }
 BRUSH_WIDTHS = (6, 10, 16, 24, 32)
+# Hand drawings are also measured with every closed outline stopping this far (drawing units,
+# 0-100 across the canvas) short of its start: about 12 and 25 pixels on a 280-pixel canvas.
+GAPS = (5, 10)
 # An unsteady hand: how far (in 0-100 drawing units) traced outlines wander.
 WOBBLE = 0.8
 PICTURE = Path(__file__).resolve().parent / "drawings.png"
@@ -140,6 +143,29 @@ def main(argv: list[str] | None = None) -> int:
             for width in BRUSH_WIDTHS:
                 top1, top3 = scores(model, hand[(width, name)], hand_labels)
                 cells.append(f"{percent(top1)} / {percent(top3)}")
+            print(row(model_name, name, *cells))
+
+    print("\n## Hand drawings whose outlines do not quite close (top-1 / top-3, %)\n")
+    header = [f"gap {gap} ({gap * drawings.CANVAS_SIZE * (1 - 2 * drawings.MARGIN) / 100:.0f} px)" for gap in GAPS]
+    print(row("model", "preprocessing", "closed", *header))
+    print(row("---", "---", "---:", *["---:"] * len(GAPS)))
+    gapped = {
+        (gap, name): np.stack(
+            [
+                preprocess.prepare_canvas(
+                    drawings.render(drawings.scale_strokes(drawings.with_gap(drawing.strokes, gap))), **options
+                )
+                for drawing in drawings.HAND_DRAWINGS
+            ]
+        )
+        for gap in GAPS
+        for name, options in CANVAS_VARIANTS.items()
+        if name in ("plain", "fill")
+    }
+    for model_name, model in models.items():
+        for name in ("plain", "fill"):
+            sets = [hand[(drawings.DEFAULT_BRUSH_WIDTH, name)]] + [gapped[(gap, name)] for gap in GAPS]
+            cells = [" / ".join(map(percent, scores(model, images, hand_labels))) for images in sets]
             print(row(model_name, name, *cells))
 
     print("\n## Per class, hand drawings at the default brush width, fill (top-1 hits of drawings)\n")

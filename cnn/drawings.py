@@ -360,6 +360,27 @@ HAND_DRAWINGS: tuple[Drawing, ...] = (
 )
 
 
+def with_gap(strokes, gap: float) -> list[np.ndarray]:
+    """Return strokes whose closed outlines stop `gap` drawing units short of where they began, as hands often do."""
+    opened = []
+    for stroke in strokes:
+        points = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+        if len(points) < 3 or not np.allclose(points[0], points[-1]):
+            opened.append(points)
+            continue
+        left = gap
+        while len(points) > 2:
+            step = points[-1] - points[-2]
+            length = float(np.hypot(*step))
+            if length > left:
+                points = np.concatenate([points[:-1], [points[-1] - step / length * left]])
+                break
+            left -= length
+            points = points[:-1]
+        opened.append(points)
+    return opened
+
+
 def scale_strokes(strokes, canvas_size: int = CANVAS_SIZE, margin: float = MARGIN) -> list[np.ndarray]:
     """Return the strokes of a 0-100 drawing in canvas pixels, as (k, 2) float arrays."""
     span = canvas_size * (1 - 2 * margin)

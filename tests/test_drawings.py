@@ -200,3 +200,13 @@ def test_the_drawing_training_command_writes_a_model_with_real_test_figures(tmp_
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert 0.1 < metrics["test_accuracy"] <= 1 and "val_real_accuracy" in metrics
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["epochs_run"] == 1
+
+
+def test_a_gap_opens_closed_outlines_only():
+    square = ((10, 10), (90, 10), (90, 90), (10, 90), (10, 10))
+    line = ((0, 0), (50, 50))
+    opened_square, same_line = drawings.with_gap([square, line], gap=20)
+    assert np.allclose(opened_square[-1], (10, 30)) and len(opened_square) == 5
+    assert np.array_equal(same_line, np.asarray(line, dtype=float))
+    canvas = drawings.render(drawings.scale_strokes([opened_square]), stroke_width=4)
+    assert preprocess.prepare_canvas(canvas, fill=True)[14, 14, 0] == 0
