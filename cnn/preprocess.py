@@ -42,10 +42,11 @@ DRAWING_WORK_SIZE = 2 * config.IMAGE_SIZE
 # A region enclosed by strokes is filled when it covers at least this share of the
 # garment's box: a bag's body or a shirt's front, not the small gaps between sandal straps.
 MIN_HOLE_SHARE = 0.04
-# Filled regions get this brightness, a little below the strokes, as the dataset's garments
-# are lit bodies with brighter edges, and inner lines (a coat's opening) stay visible.
+# Filled regions get this brightness, a little below the strokes, so that inner lines (a
+# coat's opening, a shirt's placket) stay visible in the filled silhouette.
 FILL_LEVEL = 0.8
-# Stroke width (in 28x28 pixels) that bench/drawings.py found to read best when normalising.
+# Stroke width (in 28x28 pixels) that the `stroke` option aims for, a little more than a
+# 16 px brush gives on a 280 px canvas; measured at this one value only (bench/README.md).
 TARGET_STROKE_WIDTH = 2.5
 # What the Draw view does to a drawing (bench/README.md, "Drawings"): fill closed outlines,
 # which lifts the chapter's model from about 57% to 74% on hand drawings and costs the
