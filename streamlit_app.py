@@ -9,9 +9,10 @@ page the teacher picked. Each page lives in ui/ and the model side in cnn/.
 import streamlit as st
 
 from cnn import config
-from ui import model_panel, state, status, train_view
+from ui import model_panel, state, status, streamlit_fixes, train_view
 from ui.text import LANGUAGE_NAMES, t
 
+streamlit_fixes.keep_keras_state_between_runs()
 st.set_page_config(
     page_title="CNN 08-2 · Fashion-MNIST", page_icon=str(config.ASSETS_DIR / "favicon.png"), layout="wide"
 )
