@@ -26,11 +26,6 @@ CANVAS_SIZE = 280
 DEFAULT_BRUSH_WIDTH = 16
 # Sensible bounds for the app's brush-width slider.
 BRUSH_WIDTH_RANGE = (4, 40)
-# What the Draw view tells a student, in the app's two languages.
-DRAWING_HINT = {
-    "en": "Draw one garment large, filling the box, and shade it in: the model learned from filled silhouettes.",
-    "ko": "옷 하나를 칸에 꽉 차게 크게 그리고 안쪽을 칠해 보세요. 모델은 속이 채워진 실루엣으로 배웠어요.",
-}
 # Hand-made drawings are laid out in the middle 90% of the canvas.
 MARGIN = 0.05
 # Rendering at this many times the canvas resolution, then averaging, gives the browser's soft edges.

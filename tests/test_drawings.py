@@ -66,7 +66,6 @@ def test_every_hand_drawing_renders_and_prepares():
 def test_the_recommended_brush_width_is_within_the_slider():
     low, high = drawings.BRUSH_WIDTH_RANGE
     assert low <= drawings.DEFAULT_BRUSH_WIDTH <= high
-    assert set(drawings.DRAWING_HINT) == set(config.LANGUAGES)
 
 
 def test_tracing_a_filled_square_gives_one_closed_loop_round_it():

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn import preprocess
+from cnn import drawings, preprocess
 from ui import prediction, state
 from ui.text import t
 
-CANVAS_SIZE = 280
-DEFAULT_BRUSH_WIDTH = 18
+CANVAS_SIZE = drawings.CANVAS_SIZE
+DEFAULT_BRUSH_WIDTH = drawings.DEFAULT_BRUSH_WIDTH
 
 
 def canvas_input(image_data: np.ndarray | None) -> np.ndarray | None:
@@ -18,7 +18,8 @@ def canvas_input(image_data: np.ndarray | None) -> np.ndarray | None:
     if image_data is None:
         return None
     try:
-        return preprocess.prepare_canvas(image_data)
+        # Closed outlines are filled in: the dataset shows silhouettes, students draw outlines.
+        return preprocess.prepare_drawing(image_data)
     except preprocess.NothingDrawnError:
         return None
 
@@ -61,13 +62,34 @@ def canvas(key: str, brush_width: int, initial: dict | None = None):
     )
 
 
+def drawing_model() -> state.ModelEntry | None:
+    """Return the model the Draw page uses: the drawing model unless the student picked the active one."""
+    active = state.active_model()
+    drawing = state.shipped_entry(state.DRAWING)
+    if drawing is None or active is None or active.kind == state.DRAWING:
+        return active
+    choices = {state.DRAWING: t("draw.model_drawing"), "active": t("draw.model_active", name=active.label())}
+    choice = st.segmented_control(
+        t("draw.model"),
+        list(choices),
+        default=state.DRAWING,
+        required=True,
+        format_func=choices.get,
+        key="draw_model",
+        help=t("draw.model_help"),
+        persist_state="session",
+    )
+    return drawing if choice == state.DRAWING else active
+
+
 @st.fragment
 def _draw_panel() -> None:
     # A fragment: a stroke reruns only this panel, not the whole app.
-    entry = state.active_model()
+    entry = drawing_model()
     left, right = st.columns([1, 1], gap="large")
     with left:
-        brush = st.slider(t("draw.brush"), 4, 40, DEFAULT_BRUSH_WIDTH, key="brush_width", persist_state="session")
+        low, high = drawings.BRUSH_WIDTH_RANGE
+        brush = st.slider(t("draw.brush"), low, high, DEFAULT_BRUSH_WIDTH, key="brush_width", persist_state="session")
         result = canvas("draw_canvas", brush, st.session_state.get("draw_initial"))
         st.session_state.draw_json = result.json_data if result is not None else None
         undo, clear = st.columns(2)

@@ -220,8 +220,17 @@ STRINGS: dict[str, dict[str, str]] = {
     # Draw
     "draw.header": {"ko": "옷을 그려 보세요", "en": "Draw a garment"},
     "draw.hint": {
-        "ko": "캔버스를 가득 채우도록 크게, 속을 칠해서 그리면 잘 맞힙니다. 예: 바지는 긴 다리 두 개.",
-        "en": "Draw it large, filling the canvas, and colour it in. E.g. trousers: two long legs.",
+        "ko": "옷 하나를 칸에 꽉 차게 크게 그리고 안쪽을 칠해 보세요. 모델은 속이 채워진 실루엣으로 배웠어요. "
+        "예: 바지는 긴 다리 두 개.",
+        "en": "Draw one garment large, filling the box, and shade it in: the model learned from filled "
+        "silhouettes. E.g. trousers: two long legs.",
+    },
+    "draw.model_drawing": {"ko": "그림용 모델 (추천)", "en": "Drawing model (recommended)"},
+    "draw.model_active": {"ko": "사용 중인 모델: {name}", "en": "Active model: {name}"},
+    "draw.model_help": {
+        "ko": "그림용 모델은 윤곽선과 채운 그림으로 함께 훈련해서 손그림을 더 잘 알아봅니다.",
+        "en": "The drawing model was also trained on outline and filled versions of the images, "
+        "so it reads hand drawings better.",
     },
     "draw.brush": {"ko": "붓 굵기", "en": "Brush width"},
     "draw.model": {"ko": "그림 인식에 쓸 모델", "en": "Model for drawings"},

@@ -9,6 +9,8 @@ import pytest
 from app_driver import assert_no_error, choose, draw_stroke, key, open_view, screenshot, set_slider, wait_idle
 from PIL import Image
 
+from cnn import config, drawings, preprocess
+from cnn.predict import predict_one
 from ui.text import STRINGS
 
 pytestmark = pytest.mark.browser
@@ -88,7 +90,7 @@ def test_stop_during_a_run_keeps_the_best_model_so_far(page, app_url):
     screenshot(page, "train-stopped-en")
 
 
-def test_drawing_trousers_shows_a_prediction_and_bars(page, app_url):
+def test_drawing_trousers_shows_trouser_on_top_with_bars(page, app_url):
     open_view(page, app_url, "draw")
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
@@ -100,6 +102,7 @@ def test_drawing_trousers_shows_a_prediction_and_bars(page, app_url):
         "document.querySelector('.st-key-draw_prediction').innerText.includes('Prediction:')", timeout=30_000
     )
     wait_idle(page)
+    assert "Trouser" in prediction.locator("h3").first.inner_text()
     assert prediction.locator("[data-testid='stVegaLiteChart']").count() == 1
     assert prediction.locator("[data-testid='stImageContainer'] img").count() == 1  # the 28x28 model input
     screenshot(page, "draw-trousers-en")
@@ -145,3 +148,30 @@ def test_switching_language_changes_labels_and_the_url(page, app_url):
     assert page.locator(f"{key('train_button')} button").inner_text().strip() == "Train"
     assert "lang=en" in page.url
     screenshot(page, "language-switched-en")
+
+
+@pytest.fixture(scope="module")
+def drawing_model():
+    from cnn import model as cnn_model
+
+    return cnn_model.load_model(drawings.DRAW_VIEW_MODEL_DIR / "model.keras")
+
+
+@pytest.mark.parametrize("label", [1, 8, 9])  # trousers, a bag, an ankle boot
+def test_a_hand_drawing_through_the_real_canvas_reads_like_the_offline_rendering(page, app_url, drawing_model, label):
+    """The bench renders drawings offline; the real canvas must give the model the same picture and answer."""
+    drawing = drawings.drawings_of(label)[0]
+    offline = preprocess.prepare_drawing(drawings.render_drawing(drawing))
+    expected = config.CLASS_NAMES_EN[int(np.argmax(predict_one(drawing_model, offline)))]
+    open_view(page, app_url, "draw")
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    for stroke in drawings.scale_strokes(drawing.strokes):
+        draw_stroke(page, canvas, [tuple(point) for point in stroke], steps=6)
+    page.wait_for_function(
+        "document.querySelector('.st-key-draw_prediction').innerText.includes('Prediction:')", timeout=30_000
+    )
+    wait_idle(page)
+    top = page.locator(f"{key('draw_prediction')} h3").first.inner_text()
+    assert expected in top, f"canvas says {top!r}, offline rendering says {expected!r}"
+    screenshot(page, f"draw-hand-{label}-en")
