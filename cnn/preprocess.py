@@ -57,11 +57,23 @@ TRANSPARENT_ALPHA = 128
 
 
 class ImageError(ValueError):
-    """The picture cannot be turned into a model input; the message says why."""
+    """The picture cannot be turned into a model input; the message says why.
+
+    `reason` names the kind of problem ("empty", "too_large", "not_image", "damaged",
+    "unsupported", "nothing_drawn", "bad_canvas", "unreadable") so a UI can say it
+    in the student's language.
+    """
+
+    def __init__(self, message: str, reason: str = "unreadable"):
+        super().__init__(message)
+        self.reason = reason
 
 
 class NothingDrawnError(ImageError):
     """The picture is blank: no garment stands out from the background."""
+
+    def __init__(self, message: str = "", reason: str = "nothing_drawn"):
+        super().__init__(message or NOTHING_DRAWN, reason)
 
 
 TOO_LARGE = (
@@ -75,7 +87,7 @@ def open_image(source: bytes | str | Path | io.IOBase) -> Image.Image:
     """Decode an image file safely: size checked before decoding, EXIF rotation applied, first frame only."""
     if isinstance(source, bytes):
         if not source:
-            raise ImageError("The file is empty.")
+            raise ImageError("The file is empty.", "empty")
         source = io.BytesIO(source)
     try:
         with warnings.catch_warnings():
@@ -83,7 +95,7 @@ def open_image(source: bytes | str | Path | io.IOBase) -> Image.Image:
             image = Image.open(source)
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ImageError(TOO_LARGE.format(size=f"{width}x{height}"))
+                raise ImageError(TOO_LARGE.format(size=f"{width}x{height}"), "too_large")
             image.seek(0)
             # JPEGs can be decoded straight at 1/2, 1/4 or 1/8 size, which makes phone photos fast.
             if image.format == "JPEG" and max(width, height) > 2 * WORK_LIMIT:
@@ -93,13 +105,13 @@ def open_image(source: bytes | str | Path | io.IOBase) -> Image.Image:
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageError(TOO_LARGE.format(size="far too many")) from error
+        raise ImageError(TOO_LARGE.format(size="far too many"), "too_large") from error
     except UnidentifiedImageError as error:
-        raise ImageError("This file is not an image that can be read (use PNG, JPEG or WebP).") from error
+        raise ImageError("This file is not an image that can be read (use PNG, JPEG or WebP).", "not_image") from error
     except (OSError, SyntaxError, ValueError, EOFError, KeyError, IndexError, TypeError) as error:
-        raise ImageError(f"The image is damaged or truncated ({type(error).__name__}).") from error
+        raise ImageError(f"The image is damaged or truncated ({type(error).__name__}).", "damaged") from error
     if min(image.size) < 1:
-        raise ImageError("The image has no pixels.")
+        raise ImageError("The image has no pixels.", "empty")
     return image
 
 
@@ -137,7 +149,7 @@ def to_luminance(image: Image.Image) -> np.ndarray:
             rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
         except ValueError as error:  # Modes such as LAB have no conversion to RGBA.
             raise ImageError(
-                f"Images in colour mode {image.mode} are not supported; save it as PNG or JPEG."
+                f"Images in colour mode {image.mode} are not supported; save it as PNG or JPEG.", "unsupported"
             ) from error
         gray = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
         alpha = rgba[..., 3] if has_alpha else None
@@ -186,10 +198,10 @@ def canvas_garment(rgba: np.ndarray) -> np.ndarray:
     """
     rgba = np.asarray(rgba)
     if rgba.ndim != 3 or rgba.shape[2] not in (3, 4) or 0 in rgba.shape:
-        raise ImageError(f"Canvas data has shape {rgba.shape}; expected (height, width, 4) RGBA.")
+        raise ImageError(f"Canvas data has shape {rgba.shape}; expected (height, width, 4) RGBA.", "bad_canvas")
     if rgba.dtype != np.uint8:
         if not np.issubdtype(rgba.dtype, np.number):
-            raise ImageError(f"Canvas data has type {rgba.dtype}; expected uint8 pixel values.")
+            raise ImageError(f"Canvas data has type {rgba.dtype}; expected uint8 pixel values.", "bad_canvas")
         values = np.nan_to_num(rgba.astype(np.float64))
         # Float canvases in [0, 1] are scaled up; anything else is clipped to 0-255.
         rgba = np.clip(values * 255 if values.max() <= 1.0 else values, 0, 255).astype(np.uint8)

@@ -255,6 +255,28 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "upload.original": {"ko": "올린 이미지", "en": "Original"},
     "upload.error": {"ko": "이 파일로는 예측할 수 없습니다: {reason}", "en": "This file cannot be used: {reason}"},
+    # Why a picture cannot be used, by cnn.preprocess.ImageError.reason.
+    "image.empty": {"ko": "빈 파일이거나 픽셀이 없습니다.", "en": "the file is empty or has no pixels."},
+    "image.too_large": {
+        "ko": "이미지가 너무 커서 안전하게 열 수 없습니다. 크기를 줄여서 다시 올리세요.",
+        "en": "the image is too large to open safely. Make it smaller and upload it again.",
+    },
+    "image.not_image": {
+        "ko": "이미지 파일이 아닙니다. PNG, JPEG, WebP 사진을 올리세요.",
+        "en": "this is not an image file. Upload a PNG, JPEG or WebP picture.",
+    },
+    "image.damaged": {
+        "ko": "이미지가 손상되었거나 중간에 잘렸습니다. 다시 저장해서 올리세요.",
+        "en": "the image is damaged or cut short. Save it again and upload it.",
+    },
+    "image.unsupported": {
+        "ko": "이 색상 형식은 지원하지 않습니다. PNG나 JPEG로 저장해서 올리세요.",
+        "en": "this colour format is not supported. Save it as PNG or JPEG.",
+    },
+    "image.nothing_drawn": {
+        "ko": "배경과 구별되는 옷이 보이지 않습니다. 옷이 잘 보이는 사진을 올리세요.",
+        "en": "nothing stands out from the background. Upload a picture where the garment is clearly visible.",
+    },
     # Test
     "test.header": {"ko": "테스트 세트로 최종 평가", "en": "Final check on the test set"},
     "test.warning": {

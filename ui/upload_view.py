@@ -8,7 +8,7 @@ from PIL import Image
 
 from cnn import config, preprocess
 from ui import prediction, state
-from ui.text import t
+from ui.text import STRINGS, t
 
 # What the picker offers; other files are decoded by content and refused with a message.
 IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
@@ -59,12 +59,14 @@ def _chosen_file() -> tuple[str, bytes] | None:
     return None
 
 
-def render() -> None:
-    """Draw the Upload page."""
-    st.header(t("upload.header"))
-    st.caption(t("upload.hint"))
-    entry = state.active_model()
-    chosen = _chosen_file()
+def reason_text(error: preprocess.ImageError) -> str:
+    """Return why a picture cannot be used, in the session's language."""
+    key = f"image.{error.reason}"
+    return t(key) if key in STRINGS else str(error)
+
+
+def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None) -> None:
+    """Draw the upload's result: a hint, a clear error, or the original, the model input and the bars."""
     with st.container(key="upload_prediction"):
         if entry is None:
             st.info(t("model.none"))
@@ -76,7 +78,7 @@ def render() -> None:
         try:
             shown, image = analyse(data)
         except preprocess.ImageError as error:
-            st.error(t("upload.error", reason=error))
+            st.error(t("upload.error", reason=reason_text(error)))
             return
         st.session_state.upload_input = image  # The Inside page can look at it too.
         left, right = st.columns([1, 2], gap="large")
@@ -84,3 +86,10 @@ def render() -> None:
             st.image(shown, caption=name)
         with right:
             prediction.show(state.predict(entry, image), image)
+
+
+def render() -> None:
+    """Draw the Upload page."""
+    st.header(t("upload.header"))
+    st.caption(t("upload.hint"))
+    show_result(state.active_model(), _chosen_file())
