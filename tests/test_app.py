@@ -140,3 +140,14 @@ def test_the_upload_page_shows_a_hint_and_can_use_an_example():
     assert len(example.options) > 1  # "(none)" and the shipped examples
     example.set_value(example.options[1]).run()
     assert app.subheader[0].value.startswith("Prediction:")
+
+
+def test_without_graphviz_the_architecture_page_still_draws_a_graph(monkeypatch):
+    from cnn import architecture
+
+    monkeypatch.setattr(architecture, "graphviz_available", lambda: False)
+    app = open_app("en", "architecture")
+    assert not app.exception and not app.error
+    charts = app.get("graphviz_chart")
+    assert len(charts) == 1 and "conv2d" in charts[0].proto.spec
+    assert any("graphviz is not installed" in c.value for c in app.caption)

@@ -63,7 +63,7 @@ def test_a_lambda_layer_is_refused_by_safe_mode(tmp_path):
 def test_a_corrupt_file_is_refused_with_a_message(tmp_path):
     path = tmp_path / "broken.keras"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(cnn_model.ModelError, match="not a .keras file"):
+    with pytest.raises(cnn_model.ModelError, match=r"not a \.keras file"):
         cnn_model.load_model(path)
 
 

@@ -2,10 +2,13 @@ import json
 import threading
 
 import numpy as np
+import pytest
 
 from cnn import model as cnn_model
 from cnn.config import TrainConfig
-from cnn.train import HISTORY_KEYS, save_run, train
+from cnn.evaluate import evaluate
+from cnn.train import HISTORY_KEYS, learning_rate, save_run, train
+from cnn.train import main as train_main
 
 
 def test_loss_falls_on_a_few_hundred_real_images(tiny_run):
@@ -90,3 +93,60 @@ def test_the_checkpoint_holds_the_best_epoch(tmp_path, dataset):
     saved = cnn_model.load_model(path)
     images = dataset.val.head(50).scaled()
     np.testing.assert_allclose(saved.predict_on_batch(images), result.model.predict_on_batch(images), atol=1e-5)
+
+
+def test_the_chapters_recipe_keeps_adams_constant_learning_rate():
+    assert TrainConfig().schedule == "constant"
+    assert learning_rate(TrainConfig(), steps_per_epoch=1500) == 1e-3
+
+
+def test_the_quick_preset_is_a_valid_config_of_the_chapters_model():
+    quick = TrainConfig.quick()
+    chapter = TrainConfig()
+    assert quick.schedule == "cosine" and 0 < quick.warmup_epochs < quick.epochs
+    assert quick.batch_size > chapter.batch_size and quick.epochs < chapter.epochs
+    assert quick.dropout_rate == chapter.dropout_rate  # the same network, only trained differently
+    assert quick.train_limit is None and quick.val_limit is None  # all 48,000 images, like the chapter
+    assert TrainConfig.quick(seed=3).seed == 3
+    assert TrainConfig(**quick.to_dict()) == quick
+
+
+def test_the_cosine_schedule_warms_up_then_falls_to_zero_at_the_last_epoch():
+    config = TrainConfig(epochs=4, learning_rate=0.004, schedule="cosine", warmup_epochs=1)
+    schedule = learning_rate(config, steps_per_epoch=10)
+    rates = [float(schedule(step)) for step in range(41)]
+    np.testing.assert_allclose(rates[0], 0.0004, rtol=1e-5)  # a tenth of the rate at the start
+    np.testing.assert_allclose(rates[10], 0.004, rtol=1e-5)  # the full rate after one epoch
+    assert rates[:11] == sorted(rates[:11]) and rates[10:] == sorted(rates[10:], reverse=True)
+    np.testing.assert_allclose(rates[25], 0.002, rtol=1e-5)  # half way down the cosine
+    assert rates[40] < 1e-9
+
+
+def test_a_cosine_run_ends_with_the_learning_rate_near_zero(dataset):
+    config = TrainConfig.fast(epochs=2, schedule="cosine", warmup_epochs=0.5, train_limit=640, val_limit=200)
+    result = train(config, dataset)
+    assert result.epochs_run == 2
+    assert float(np.asarray(result.model.optimizer.learning_rate)) < 1e-6
+
+
+def test_an_unknown_schedule_or_too_long_a_warmup_is_refused_with_a_message():
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        TrainConfig(schedule="linear")
+    with pytest.raises(ValueError, match="warmup_epochs"):
+        TrainConfig(epochs=2, schedule="cosine", warmup_epochs=2)
+
+
+def test_the_recorded_validation_loss_is_the_average_over_the_validation_images(tiny_run, dataset):
+    # Validation runs in batches of 1,000 whatever the training batch; the average must not change.
+    val = dataset.val.head(tiny_run.config.val_limit)
+    scored = evaluate(tiny_run.model, val.scaled(), val.labels)
+    np.testing.assert_allclose(tiny_run.best_val_loss, scored.loss, rtol=1e-4)
+    np.testing.assert_allclose(tiny_run.best_val_accuracy, scored.accuracy, atol=1e-6)
+
+
+def test_the_command_line_trains_the_quick_preset(tmp_path):
+    out = tmp_path / "quick"
+    argv = ["--out", str(out), "--preset", "quick", "--epochs", "2", "--train-limit", "512", "--val-limit", "200"]
+    assert train_main(argv) == 0
+    saved = json.loads((out / "metrics.json").read_text())["config"]
+    assert saved == {**TrainConfig.quick().to_dict(), "epochs": 2, "train_limit": 512, "val_limit": 200}

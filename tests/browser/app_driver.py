@@ -69,6 +69,7 @@ def choose(page, name: str, option: str) -> None:
 
 def draw_stroke(page, canvas, points: list[tuple[float, float]], steps: int = 12) -> None:
     """Drag the mouse through `points` (canvas pixels) like a finger drawing one stroke."""
+    canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
     page.mouse.down()

@@ -175,3 +175,33 @@ def test_a_hand_drawing_through_the_real_canvas_reads_like_the_offline_rendering
     top = page.locator(f"{key('draw_prediction')} h3").first.inner_text()
     assert expected in top, f"canvas says {top!r}, offline rendering says {expected!r}"
     screenshot(page, f"draw-hand-{label}-en")
+
+
+def test_drawing_on_the_inside_page_changes_the_feature_maps(page, app_url):
+    open_view(page, app_url, "inside")
+    page.locator(key("inside_source")).get_by_text("Drawing", exact=True).click()
+    wait_idle(page)
+    canvas = page.locator(f"{key('inside_canvas')} canvas.upper-canvas")
+    canvas.wait_for()
+
+    def picture_sources() -> list[str]:
+        return [img.get_attribute("src") for img in page.locator("[data-testid='stImageContainer'] img").all()]
+
+    draw_stroke(page, canvas, [(60, 40), (220, 40), (220, 250), (60, 250), (60, 40)])
+    page.wait_for_function("document.querySelector('.st-key-inside_prediction') !== null", timeout=30_000)
+    wait_idle(page)
+    first = picture_sources()
+    draw_stroke(page, canvas, [(140, 40), (140, 250)])
+    page.wait_for_function(
+        "(before) => { const now = Array.from(document.querySelectorAll(\"[data-testid='stImageContainer'] img\"))"
+        ".map(i => i.getAttribute('src'));"
+        " return now.length === before.length && now.some((s, i) => s !== before[i]); }",
+        arg=first,
+        timeout=30_000,
+    )
+    wait_idle(page)
+    # The filters figure stays; the Grad-CAM and both feature-map figures follow the drawing.
+    changed = sum(a != b for a, b in zip(first, picture_sources(), strict=True))
+    assert changed >= 3
+    assert_no_error(page)
+    screenshot(page, "inside-drawing-en")
