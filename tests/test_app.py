@@ -151,3 +151,28 @@ def test_without_graphviz_the_architecture_page_still_draws_a_graph(monkeypatch)
     charts = app.get("graphviz_chart")
     assert len(charts) == 1 and "conv2d" in charts[0].proto.spec
     assert any("graphviz is not installed" in c.value for c in app.caption)
+
+
+def test_two_students_pressing_train_get_one_run_and_a_queue():
+    first = open_app("en")
+    first.slider(key="train_epochs").set_value(20)
+    first.selectbox(key="train_images").set_value(3_000)
+    first.button(key="train_button").click().run()
+    second = open_app("en")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any("Another student" in i.value for i in second.info):
+        time.sleep(0.5)
+        second.run()
+    assert any("Another student" in i.value for i in second.info)
+    second.selectbox(key="train_images").set_value(1_000)
+    second.button(key="train_button").click().run()
+    assert any("position 1 in the queue" in i.value for i in second.info)
+    assert second.button(key="stop_button").disabled is False  # A queued run can be withdrawn.
+    second.button(key="stop_button").click().run()
+    first.button(key="stop_button").click().run()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not first.success:
+        time.sleep(1)
+        first.run()
+    assert "Stopped" in " ".join(i.value for i in first.info)
+    assert not first.exception and not second.exception

@@ -106,10 +106,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Your run starts when the current one ends (position {position} in the queue).",
     },
     "train.other_running": {
-        "ko": "다른 학생이 훈련 중입니다: 에포크 {epoch}/{epochs}, 약 {eta} 남음. "
-        "그동안 공유 모델로 그리기와 예측을 해 보세요.",
-        "en": "Another student is training: epoch {epoch}/{epochs}, about {eta} left. "
-        "Meanwhile, draw and predict with the shared model.",
+        "ko": "다른 학생이 훈련 중입니다 (이미지 {images:,}개, 배치 {batch}): 에포크 {epoch}/{epochs}, 약 {eta} 남음. "
+        "한 번에 하나씩 훈련하니, 그동안 공유 모델로 그리기와 예측을 해 보세요.",
+        "en": "Another student is training ({images:,} images, batch {batch}): epoch {epoch}/{epochs}, about {eta} "
+        "left. One run trains at a time; meanwhile, draw and predict with the shared model.",
     },
     "train.other_waiting": {
         "ko": "다른 학생의 훈련이 곧 시작됩니다.",
