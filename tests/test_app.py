@@ -160,10 +160,11 @@ def test_two_students_pressing_train_get_one_run_and_a_queue():
     first.button(key="train_button").click().run()
     second = open_app("en")
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any("Another student" in i.value for i in second.info):
+    while time.monotonic() < deadline and not any("Another student is training" in i.value for i in second.info):
         time.sleep(0.5)
         second.run()
-    assert any("Another student" in i.value for i in second.info)
+    assert any("Another student is training (3,000 images, batch 32)" in i.value for i in second.info)
+    assert not second.error
     second.selectbox(key="train_images").set_value(1_000)
     second.button(key="train_button").click().run()
     assert any("position 1 in the queue" in i.value for i in second.info)

@@ -112,7 +112,16 @@ def _others() -> None:
             st.info(t("train.other_waiting"))
         else:
             progress = other.progress
-            st.info(t("train.other_running", epoch=progress.epoch, epochs=progress.epochs, eta=duration(progress.eta)))
+            images = other.config.train_limit or len(state.dataset().train)
+            message = t(
+                "train.other_running",
+                images=images,
+                batch=other.config.batch_size,
+                epoch=progress.epoch,
+                epochs=progress.epochs,
+                eta=duration(progress.eta),
+            )
+            st.info(message)
         break
 
 
