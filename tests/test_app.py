@@ -8,19 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cnn import config
-from ui.text import STRINGS
+from ui.text import PAGE_HEADERS, STRINGS
 
-PAGES = ("train", "curves", "architecture", "samples", "draw", "upload", "test", "inside")
-HEADERS = {
-    "train": "train.header",
-    "curves": "curves.header",
-    "architecture": "arch.header",
-    "samples": "samples.header",
-    "draw": "draw.header",
-    "upload": "upload.header",
-    "test": "test.header",
-    "inside": "inside.header",
-}
+PAGES = tuple(PAGE_HEADERS)
 
 
 def open_app(language: str = "en", page: str | None = None) -> AppTest:
@@ -44,7 +34,7 @@ def test_every_page_runs_without_exception_in_both_languages(page, language):
     app = open_app(language, page)
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
-    assert app.header[0].value == STRINGS[HEADERS[page]][language]
+    assert app.header[0].value == STRINGS[PAGE_HEADERS[page]][language]
 
 
 def test_the_language_follows_the_query_parameter_and_the_control():

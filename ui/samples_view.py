@@ -66,7 +66,7 @@ def render() -> None:
     if dataset is None:
         return
     with st.spinner(t("samples.loading")):
-        evaluation = state.validation_evaluation(entry)
+        evaluation = state.evaluation(entry, "val")
     images, labels, predictions = dataset.val.images, dataset.val.labels, evaluation.predictions
     names = config.class_names(language())
     st.caption(t("samples.accuracy", accuracy=evaluation.accuracy))

@@ -137,25 +137,14 @@ def training_board() -> jobs.TrainingBoard:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _validation_evaluation(token: str, _model) -> Evaluation:
-    part = dataset().val
+def _evaluation(token: str, split: str, _model) -> Evaluation:
+    part = dataset().split(split)
     return evaluate(_model, part.scaled(), part.labels)
 
 
-def validation_evaluation(entry: ModelEntry) -> Evaluation:
-    """Return the model's figures on the 12,000 validation images (computed once per model)."""
-    return _validation_evaluation(entry.token, entry.model)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _test_evaluation(token: str, _model) -> Evaluation:
-    part = dataset().test
-    return evaluate(_model, part.scaled(), part.labels)
-
-
-def test_evaluation(entry: ModelEntry) -> Evaluation:
-    """Return the model's figures on the 10,000 test images (computed once per model)."""
-    return _test_evaluation(entry.token, entry.model)
+def evaluation(entry: ModelEntry, split: str) -> Evaluation:
+    """Return the model's figures on the "val" or "test" images, computed once per model and server."""
+    return _evaluation(entry.token, split, entry.model)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -25,7 +25,7 @@ def render() -> None:
     if entry.token not in evaluated:
         return
     with st.spinner(t("test.loading")):
-        result = state.test_evaluation(entry)
+        result = state.evaluation(entry, "test")
     left, middle, right = st.columns(3)
     left.metric(t("test.accuracy"), f"{result.accuracy:.2%}")
     middle.metric(t("test.loss"), f"{result.loss:.4f}")

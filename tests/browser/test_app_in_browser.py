@@ -11,20 +11,12 @@ from PIL import Image
 
 from cnn import config, drawings, preprocess
 from cnn.predict import predict_one
-from ui.text import STRINGS
+from ui.text import PAGE_HEADERS, STRINGS
 
 pytestmark = pytest.mark.browser
 
-VIEWS = {
-    "": "train.header",
-    "curves": "curves.header",
-    "architecture": "arch.header",
-    "samples": "samples.header",
-    "draw": "draw.header",
-    "upload": "upload.header",
-    "test": "test.header",
-    "inside": "inside.header",
-}
+# The default page (Train) is served at the root.
+VIEWS = {("" if name == "train" else name): header for name, header in PAGE_HEADERS.items()}
 # Two long legs joined at the waist, drawn with a wide brush: what a student draws for trousers.
 TROUSER_STROKES = [
     [(95, 25), (185, 25)],
