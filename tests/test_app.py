@@ -167,3 +167,21 @@ def test_two_students_pressing_train_get_one_run_and_a_queue():
         first.run()
     assert "Stopped" in " ".join(i.value for i in first.info)
     assert not first.exception and not second.exception
+
+
+def test_the_quick_recipe_trains_the_quick_preset():
+    from cnn.config import TrainConfig
+    from ui import state
+
+    app = open_app("en")
+    app.segmented_control(key="train_recipe").set_value("quick").run()
+    preset = TrainConfig.quick()
+    assert any(f"{preset.epochs} epochs, batch {preset.batch_size}" in i.value for i in app.info)
+    assert "train_epochs" not in [s.key for s in app.slider]  # The preset's values are fixed.
+    app.selectbox(key="train_images").set_value(1_000)
+    app.button(key="train_button").click().run()
+    job = state.training_board().get(app.session_state["job_id"])
+    assert job.config == TrainConfig.quick(train_limit=1_000)
+    job.stop()
+    job.join(120)
+    assert not app.exception

@@ -63,6 +63,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "교재와 같은 설정이 기본값입니다. '훈련 시작'을 누르면 손실이 에포크마다 줄어드는 것을 볼 수 있습니다.",
         "en": "The defaults are the chapter's recipe. Press Train and watch the loss fall epoch by epoch.",
     },
+    "train.recipe": {"ko": "훈련 방법", "en": "Recipe"},
+    "train.recipe_chapter": {"ko": "교재 그대로", "en": "The chapter's"},
+    "train.recipe_quick": {"ko": "수업용 빠른 훈련", "en": "Quick, for class"},
+    "train.quick_help": {
+        "ko": "같은 모델과 데이터를 약 3분의 1 시간에 훈련합니다: 에포크 {epochs}번, 배치 {batch}, "
+        "학습률은 {warmup} 에포크 동안 {rate}까지 올라갔다가 코사인 곡선으로 0까지 내려갑니다. "
+        "큰 배치가 CPU 두 개를 더 잘 쓰고, 줄어드는 학습률이 짧은 훈련을 마무리해 줍니다.",
+        "en": "The same model and data in about a third of the time: {epochs} epochs, batch {batch}; the "
+        "learning rate rises to {rate} over {warmup} epoch(s), then falls along a cosine to zero. Large "
+        "batches use the two cores better, and the falling rate settles a short run.",
+    },
     "train.epochs": {"ko": "최대 에포크", "en": "Maximum epochs"},
     "train.epochs_help": {
         "ko": "훈련 세트를 몇 번 반복할지. 조기 종료가 더 일찍 멈출 수 있습니다.",

@@ -53,13 +53,45 @@ def _titles(metric: str) -> dict[str, str]:
     }
 
 
-def _controls(disabled: bool) -> dict:
-    defaults = TrainConfig()
+def _recipe(disabled: bool) -> str:
+    names = {"chapter": t("train.recipe_chapter"), "quick": t("train.recipe_quick")}
+    recipe = st.segmented_control(
+        t("train.recipe"),
+        list(names),
+        default="chapter",
+        required=True,
+        format_func=names.get,
+        key="train_recipe",
+        disabled=disabled,
+        persist_state="session",
+    )
+    return recipe or "chapter"
+
+
+def _controls(disabled: bool) -> TrainConfig | str:
+    """Draw the hyperparameter controls; return the run's configuration, or why it is not valid."""
+    recipe = _recipe(disabled)
     # Values survive a visit to another page; they cannot change while a run is going.
     common = {"disabled": disabled, "persist_state": "session"}
     image_labels = {
         n: t("train.images_all" if n == 48_000 else "train.images_some", count=n) for n in TRAIN_IMAGE_COUNTS
     }
+    if recipe == "quick":
+        preset = TrainConfig.quick()
+        st.info(
+            t(
+                "train.quick_help",
+                epochs=preset.epochs,
+                batch=preset.batch_size,
+                rate=preset.learning_rate,
+                warmup=preset.warmup_epochs,
+            )
+        )
+        limit = st.selectbox(
+            t("train.images"), TRAIN_IMAGE_COUNTS, format_func=image_labels.get, key="train_images", **common
+        )
+        return _config(TrainConfig.quick, {"train_limit": limit})
+    defaults = TrainConfig()
     left, right = st.columns(2)
     values = {}
     with left:
@@ -84,18 +116,25 @@ def _controls(disabled: bool) -> dict:
             t("train.dropout"), 0.0, 0.8, defaults.dropout_rate, 0.05, key="train_dropout", **common
         )
         st.caption(t("train.dropout_help"))
-    return values
+    return _config(TrainConfig, values)
 
 
-def _start(values: dict) -> None:
-    dataset = state.dataset()
-    limit = values.pop("train_limit")
+def _config(make, values: dict) -> TrainConfig | str:
+    # All 48,000 images is the chapter's setting, written as "no limit".
+    if values.get("train_limit") == TRAIN_IMAGE_COUNTS[0]:
+        values["train_limit"] = None
     try:
-        train_config = TrainConfig(**values, train_limit=None if limit >= len(dataset.train) else limit)
-        job = state.training_board().submit(train_config, dataset.source, owner=state.session_id())
+        return make(**values)
     except ValueError as error:
-        st.session_state.train_message = t("train.invalid", error=error)
+        return t("train.invalid", error=error)
+
+
+def _start(train_config: TrainConfig | str) -> None:
+    if isinstance(train_config, str):
+        st.session_state.train_message = train_config
         return
+    try:
+        job = state.training_board().submit(train_config, state.dataset().source, owner=state.session_id())
     except jobs.BoardBusy:
         st.session_state.train_message = t("train.busy")
         return
@@ -187,10 +226,10 @@ def render() -> None:
         return
     job = own_job()
     busy = job is not None and job.active
-    values = _controls(disabled=busy)
+    train_config = _controls(disabled=busy)
     left, right = st.columns([1, 1])
     if left.button(t("train.button"), key="train_button", type="primary", disabled=busy, width="stretch"):
-        _start(values)
+        _start(train_config)
         st.rerun()
     if right.button(t("train.stop"), key="stop_button", disabled=not busy, width="stretch"):
         state.training_board().get(job.id).stop()
