@@ -20,9 +20,11 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
+import sys
 import tempfile
 import threading
 import time
+import types
 import uuid
 from pathlib import Path
 
@@ -55,6 +57,28 @@ class JobView:
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+
+_MAIN_SWAP = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_main_script():
+    """Hide the running script from 'spawn' while a child starts, so the child does not run it again.
+
+    'spawn' re-imports the parent's `__main__` in the child. Under Streamlit `__main__` is
+    the page script (or, in AppTest, a temporary file that may be gone), so the child would
+    run the whole app, or crash, before it trains. The child needs only `cnn`, so it gets
+    an empty `__main__` instead.
+    """
+    with _MAIN_SWAP:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
 
 
 def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection, stop_event) -> None:
@@ -180,7 +204,8 @@ class TrainingJob:
             name=f"cnn-train-{self.id}",
             daemon=True,
         )
-        process.start()
+        with _no_main_script():
+            process.start()
         sender.close()  # Only the child writes; EOF then means the child is gone.
         try:
             while True:

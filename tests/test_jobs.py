@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import types
 
 import pytest
 
@@ -148,3 +150,20 @@ def test_finished_runs_are_kept_but_bounded(dataset):
 def test_the_board_refuses_a_useless_limit():
     with pytest.raises(ValueError, match="at least 1"):
         jobs.TrainingBoard(max_running=0)
+
+
+def test_a_run_started_from_a_script_does_not_run_that_script_again(dataset, tmp_path, monkeypatch):
+    # Under Streamlit, `__main__` is the page script; a spawned child must not run the app again
+    # (nor fail when, as in AppTest, the script is a temporary file that is already gone).
+    marker = tmp_path / "the page ran in the child"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit('the page script ran in the child')\n")
+    script = types.ModuleType("__main__")
+    script.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    board = jobs.TrainingBoard(max_running=1)
+    job = board.submit(TINY, dataset.source, owner="student")
+    job.join(120)
+    assert job.view().state == jobs.FINISHED, job.view().error
+    assert not marker.exists()
+    assert sys.modules["__main__"] is script  # Put back for the page once the child has started.

@@ -50,6 +50,15 @@ def key(name: str) -> str:
     return f".st-key-{name}"
 
 
+def wait_for_text(page, name: str, text: str, timeout: float = 30_000) -> None:
+    """Wait until the container with key `name` shows `text`; it may vanish for a moment while the script reruns."""
+    page.wait_for_function(
+        "([selector, text]) => (document.querySelector(selector)?.innerText ?? '').includes(text)",
+        arg=[key(name), text],
+        timeout=timeout,
+    )
+
+
 def set_slider(page, name: str, steps_from_start: int) -> None:
     """Move a slider to its minimum, then `steps_from_start` steps right, with the keyboard."""
     thumb = page.locator(f"{key(name)} input[type='range']")

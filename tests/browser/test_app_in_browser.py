@@ -6,7 +6,17 @@ import re
 
 import numpy as np
 import pytest
-from app_driver import assert_no_error, choose, draw_stroke, key, open_view, screenshot, set_slider, wait_idle
+from app_driver import (
+    assert_no_error,
+    choose,
+    draw_stroke,
+    key,
+    open_view,
+    screenshot,
+    set_slider,
+    wait_for_text,
+    wait_idle,
+)
 from PIL import Image
 
 from cnn import config, drawings, preprocess
@@ -90,18 +100,14 @@ def test_drawing_trousers_shows_trouser_on_top_with_bars(page, app_url):
     assert "Draw a garment on the canvas" in prediction.inner_text()
     for stroke in TROUSER_STROKES:
         draw_stroke(page, canvas, stroke)
-    page.wait_for_function(
-        "document.querySelector('.st-key-draw_prediction').innerText.includes('Prediction:')", timeout=30_000
-    )
+    wait_for_text(page, "draw_prediction", "Prediction:")
     wait_idle(page)
     assert "Trouser" in prediction.locator("h3").first.inner_text()
     assert prediction.locator("[data-testid='stVegaLiteChart']").count() == 1
     assert prediction.locator("[data-testid='stImageContainer'] img").count() == 1  # the 28x28 model input
     screenshot(page, "draw-trousers-en")
     page.locator(f"{key('draw_clear')} button").click()
-    page.wait_for_function(
-        "document.querySelector('.st-key-draw_prediction').innerText.includes('Draw a garment')", timeout=30_000
-    )
+    wait_for_text(page, "draw_prediction", "Draw a garment")
     assert_no_error(page)
 
 
@@ -113,9 +119,7 @@ def test_uploading_a_png_shows_the_input_and_bars(page, app_url, dataset, tmp_pa
     photo.save(path)
     open_view(page, app_url, "upload")
     page.locator(f"{key('upload_image')} input[type='file']").set_input_files(str(path))
-    page.wait_for_function(
-        "document.querySelector('.st-key-upload_prediction').innerText.includes('Prediction:')", timeout=30_000
-    )
+    wait_for_text(page, "upload_prediction", "Prediction:")
     wait_idle(page)
     result = page.locator(key("upload_prediction"))
     assert "Ankle boot" in result.locator("h3").first.inner_text()
@@ -160,9 +164,7 @@ def test_a_hand_drawing_through_the_real_canvas_reads_like_the_offline_rendering
     canvas.wait_for()
     for stroke in drawings.scale_strokes(drawing.strokes):
         draw_stroke(page, canvas, [tuple(point) for point in stroke], steps=6)
-    page.wait_for_function(
-        "document.querySelector('.st-key-draw_prediction').innerText.includes('Prediction:')", timeout=30_000
-    )
+    wait_for_text(page, "draw_prediction", "Prediction:")
     wait_idle(page)
     top = page.locator(f"{key('draw_prediction')} h3").first.inner_text()
     assert expected in top, f"canvas says {top!r}, offline rendering says {expected!r}"
