@@ -100,13 +100,15 @@ def test_the_chapters_recipe_keeps_adams_constant_learning_rate():
     assert learning_rate(TrainConfig(), steps_per_epoch=1500) == 1e-3
 
 
-def test_the_quick_preset_is_a_valid_config_of_the_chapters_model():
+def test_the_quick_preset_is_a_valid_config_of_the_chapters_network():
     quick = TrainConfig.quick()
     chapter = TrainConfig()
     assert quick.schedule == "cosine" and 0 < quick.warmup_epochs < quick.epochs
     assert quick.batch_size > chapter.batch_size and quick.epochs < chapter.epochs
-    assert quick.dropout_rate == chapter.dropout_rate  # the same network, only trained differently
+    assert quick.patience >= quick.epochs  # early stopping never cuts the schedule short
     assert quick.train_limit is None and quick.val_limit is None  # all 48,000 images, like the chapter
+    # The same layers and weights as the chapter's; only the dropout rate and the training differ.
+    assert cnn_model.build_model(quick.dropout_rate).count_params() == cnn_model.CHAPTER_PARAMETERS
     assert TrainConfig.quick(seed=3).seed == 3
     assert TrainConfig(**quick.to_dict()) == quick
 

@@ -85,6 +85,7 @@ def _controls(disabled: bool) -> TrainConfig | str:
                 batch=preset.batch_size,
                 rate=preset.learning_rate,
                 warmup=preset.warmup_epochs,
+                dropout=preset.dropout_rate,
             )
         )
         limit = st.selectbox(
