@@ -38,7 +38,6 @@ state.sync_language_to_url()
 train_view.restore_run_from_url()
 train_view.collect_finished_run()
 model_panel.render()
-status.render()
 
 
 # Material icons ship with Streamlit, so they render offline on any laptop (emoji may not).
@@ -56,4 +55,9 @@ pages = [
     st.Page(f"ui/pages/{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name, default=name == "train")
     for name, icon in PAGES
 ]
-st.navigation(pages, position="sidebar", expanded=True).run()
+page = st.navigation(pages, position="sidebar", expanded=True)
+# The Train page shows the run itself, larger; a second live copy in its sidebar would only
+# make the browser redraw twice as often, and the teacher's browser shares the CPU with the run.
+if page.url_path != "":
+    status.render()
+page.run()
