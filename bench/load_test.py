@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.memory import Peak, rss_mb
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 
 # Strokes a student might draw, in canvas pixels (the canvas is 280x280).
@@ -34,14 +35,6 @@ STROKES = [
 ]
 UPDATE_TIMEOUT_MS = 15_000
 STROKES_BEFORE_CLEAR = 6
-
-
-def rss_mb(pid: int) -> float:
-    """Return the resident memory of process `pid` (and its children are not counted) in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def _input_src(page) -> str:
@@ -81,13 +74,24 @@ async def student(browser, url: str, seconds: float, seed: int, latencies: list,
                 )
                 latencies.append(time.monotonic() - released)
             except Exception as error:  # A timeout or a closed page counts as an error, then carry on.
-                errors.append(f"update: {type(error).__name__}")
+                errors.append(
+                    f"update{' after clear' if strokes % STROKES_BEFORE_CLEAR == 0 else ''}: {type(error).__name__}"
+                )
             if await page.locator("[data-testid='stException']").count():
                 errors.append("exception shown")
             strokes += 1
             if strokes % STROKES_BEFORE_CLEAR == 0:
+                # Like a student, draw again once the page shows the canvas empty: a stroke drawn before
+                # the cleared canvas arrives would be wiped with the old ones.
                 await page.locator(".st-key-draw_clear button").click()
-                await asyncio.sleep(1.0)
+                try:
+                    await page.wait_for_function(
+                        "() => !document.querySelector('.st-key-draw_prediction img')"
+                        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                        timeout=UPDATE_TIMEOUT_MS,
+                    )
+                except Exception as error:  # The canvas never came back empty.
+                    errors.append(f"clear: {type(error).__name__}")
             await asyncio.sleep(rng.uniform(0.3, 0.8))  # A student looks at the bars before the next stroke.
     except Exception as error:
         errors.append(f"session: {type(error).__name__}: {str(error)[:80]}")
@@ -125,26 +129,23 @@ def summary(latencies: list[float], errors: list[str]) -> dict:
 async def phase(browser, url: str, sessions: int, seconds: float, pid: int | None, with_training: bool) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
-    peak = [rss_mb(pid) if pid else float("nan")]
     ready, done = asyncio.Event(), asyncio.Event()
     teacher = None
     if with_training:
         teacher = asyncio.create_task(trainer(browser, url, ready, done))
         await ready.wait()
-
-    async def watch_memory():
-        while not done.is_set():
-            if pid:
-                peak.append(rss_mb(pid))
-            await asyncio.sleep(1.0)
-
-    watcher = asyncio.create_task(watch_memory())
-    await asyncio.gather(*(student(browser, url, seconds, seed, latencies, errors) for seed in range(sessions)))
+    with Peak(pid or 0, interval=1.0) as peak:
+        await asyncio.gather(*(student(browser, url, seconds, seed, latencies, errors) for seed in range(sessions)))
     done.set()
-    await watcher
     if teacher:
         await teacher
-    return {**summary(latencies, errors), "server_peak_mb": round(max(peak), 0)}
+    memory = {
+        "server_peak_mb": round(peak.server_megabytes),  # the Streamlit process, VmRSS
+        "server_and_training_peak_mb": round(peak.megabytes),  # with the training child, if any
+        "private_peak_mb": round(peak.private_megabytes),  # RssAnon: without the shared library pages
+        "proportional_peak_mb": round(peak.proportional_megabytes),  # PSS: shared pages counted once
+    }
+    return {**summary(latencies, errors), **(memory if pid else {})}
 
 
 async def run(args) -> dict:
@@ -159,7 +160,7 @@ async def run(args) -> dict:
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            started_mb = rss_mb(pid) if pid else float("nan")
+            started_mb = rss_mb(pid) if pid else float("nan")  # the shipped model loaded, nobody connected yet
             idle = await phase(browser, url, args.sessions, args.seconds, pid, with_training=False)
             training = await phase(browser, url, args.sessions, args.seconds, pid, with_training=True)
             await browser.close()
@@ -188,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         figures = result[name]
         print(
             f"{name:26s} updates {figures['updates']:5d}  p50 {figures['p50_ms']} ms  p95 {figures['p95_ms']} ms  "
-            f"errors {figures['errors']}  server peak {figures['server_peak_mb']} MB",
+            f"errors {figures['errors']}  server peak {figures.get('server_peak_mb')} MB "
+            f"(private {figures.get('private_peak_mb')} MB, "
+            f"with training {figures.get('server_and_training_peak_mb')} MB)",
             file=sys.stderr,
         )
     return 0
