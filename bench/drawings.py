@@ -14,7 +14,6 @@ Evaluation sets (all made from the real test set or by hand, never from training
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import median_ms
 from cnn import augment, config, drawings, plots, preprocess
 from cnn import model as cnn_model
 from cnn.predict import predict_one, predict_probabilities
@@ -204,18 +204,6 @@ def main(argv: list[str] | None = None) -> int:
     draw_picture(models[picture_model], picture_model, hand[(drawings.DEFAULT_BRUSH_WIDTH, "fill")], hand_labels)
     print(f"wrote {PICTURE.name}: the hand drawings as the model sees them, with the {picture_model} model's answers")
     return 0
-
-
-def median_ms(call, repeats: int = 200) -> float:
-    """Return the median time of `call()` in milliseconds, after a few warm-up calls."""
-    for _ in range(5):
-        call()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return 1000 * statistics.median(times)
 
 
 def draw_picture(model, model_name: str, prepared: np.ndarray, labels: np.ndarray) -> None:

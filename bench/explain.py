@@ -9,21 +9,11 @@ graph, is timed on its own), so the cost of following a drawing live can be read
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import numpy as np
 
-
-def median_ms(step, runs: int) -> float:
-    """Return the median wall time of `step()` in milliseconds over `runs` calls, after one warm-up call."""
-    step()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+from bench.timing import median_ms
 
 
 def once_ms(step) -> float:

@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.memory import Peak, rss_mb, tree_rss_mb
-from tests.browser.app_driver import draw_stroke, wait_for_text
+from bench.timing import median_ms
+from tests.browser.app_driver import TROUSER_STROKES, draw_stroke, wait_for_text
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -40,25 +41,6 @@ TARGETS = {
     "memory": 600.0,  # MB, server with the shipped model
     "training_memory": 1500.0,  # MB, server while training
 }
-# Trousers as a student draws them on the 280x280 canvas: a waist, then two long legs, then their inner edges.
-TROUSER_STROKES = [
-    [(95, 25), (185, 25)],
-    [(100, 25), (92, 140), (85, 260)],
-    [(180, 25), (188, 140), (195, 260)],
-    [(110, 30), (105, 140), (100, 255)],
-    [(170, 30), (175, 140), (180, 255)],
-]
-
-
-def median_ms(step, runs: int) -> float:
-    """Return the median wall time of `step()` in milliseconds over `runs` calls, after one warm-up call."""
-    step()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - started)
-    return 1000 * statistics.median(times)
 
 
 # Server side ----------------------------------------------------------------------------------------------

@@ -9,6 +9,14 @@ from pathlib import Path
 from cnn import config
 
 SCREENSHOTS = config.PROJECT_DIR / "artifacts" / "screenshots"
+# Trousers as a student draws them on the 280x280 canvas: a waist, two long legs, then their inner edges.
+TROUSER_STROKES = [
+    [(95, 25), (185, 25)],
+    [(100, 25), (92, 140), (85, 260)],
+    [(180, 25), (188, 140), (195, 260)],
+    [(110, 30), (105, 140), (100, 255)],
+    [(170, 30), (175, 140), (180, 255)],
+]
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:

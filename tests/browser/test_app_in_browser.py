@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 from app_driver import (
+    TROUSER_STROKES,
     assert_no_error,
     choose,
     draw_stroke,
@@ -27,14 +28,6 @@ pytestmark = pytest.mark.browser
 
 # The default page (Train) is served at the root.
 VIEWS = {("" if name == "train" else name): header for name, header in PAGE_HEADERS.items()}
-# Two long legs joined at the waist, drawn with a wide brush: what a student draws for trousers.
-TROUSER_STROKES = [
-    [(95, 25), (185, 25)],
-    [(100, 25), (92, 140), (85, 260)],
-    [(180, 25), (188, 140), (195, 260)],
-    [(110, 30), (105, 140), (100, 255)],
-    [(170, 30), (175, 140), (180, 255)],
-]
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
