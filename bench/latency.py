@@ -27,7 +27,7 @@ import numpy as np
 
 from bench.memory import Peak, rss_mb, tree_rss_mb
 from bench.timing import median_ms
-from tests.browser.app_driver import TROUSER_STROKES, draw_stroke, wait_for_text
+from tests.browser.app_driver import TROUSER_STROKES, canvas_button, draw_stroke, wait_for_text
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -168,7 +168,7 @@ def stroke_latencies(page, strokes: int) -> tuple[list[float], int]:
     for index in range(strokes):
         position = index % len(TROUSER_STROKES)
         if position == 0 and index > 0:
-            page.locator(".st-key-draw_clear button").click()
+            canvas_button(page, "draw_canvas", "Reset canvas & history")
             page.wait_for_function(f"({BARS_SIGNATURE})() === ''", timeout=30_000)
             wait_idle(page)
         before = page.evaluate(BARS_SIGNATURE)

@@ -24,26 +24,6 @@ def canvas_input(image_data: np.ndarray | None) -> np.ndarray | None:
         return None
 
 
-def without_last_stroke(drawing: dict | None) -> dict:
-    """Return the canvas drawing (Fabric.js JSON) minus its last object, for Undo."""
-    objects = list((drawing or {}).get("objects", []))
-    return {"version": (drawing or {}).get("version", "6.0.0"), "objects": objects[:-1]}
-
-
-def _redraw(drawing: dict) -> None:
-    # The canvas redraws only when initial_drawing changes, so each edit gets a new number.
-    st.session_state.draw_edits = st.session_state.get("draw_edits", 0) + 1
-    st.session_state.draw_initial = {**drawing, "edit": st.session_state.draw_edits}
-
-
-def _undo() -> None:
-    _redraw(without_last_stroke(st.session_state.get("draw_json")))
-
-
-def _clear() -> None:
-    _redraw({"version": "6.0.0", "objects": []})
-
-
 def canvas(key: str, brush_width: int, initial: dict | None = None):
     """Draw a white canvas with a black brush and return its result (image_data is RGBA)."""
     # Imported here: streamlit-drawable-canvas raises when imported outside a Streamlit run.
@@ -90,11 +70,12 @@ def _draw_panel() -> None:
     with left:
         low, high = drawings.BRUSH_WIDTH_RANGE
         brush = st.slider(t("draw.brush"), low, high, DEFAULT_BRUSH_WIDTH, key="brush_width", persist_state="session")
-        result = canvas("draw_canvas", brush, st.session_state.get("draw_initial"))
+        result = canvas("draw_canvas", brush)
         st.session_state.draw_json = result.json_data if result is not None else None
-        undo, clear = st.columns(2)
-        undo.button(t("draw.undo"), key="draw_undo", icon=":material/undo:", on_click=_undo, width="stretch")
-        clear.button(t("draw.clear"), key="draw_clear", icon=":material/delete:", on_click=_clear, width="stretch")
+        # Undo and clear are the canvas's own toolbar buttons. They work inside the browser; buttons
+        # of the page that reload the canvas with a new initial drawing made it drop the next stroke
+        # (streamlit-drawable-canvas 0.13.0, seen in Chromium: always after an undo to an empty canvas).
+        st.caption(t("draw.toolbar"))
     with right, st.container(key="draw_prediction"):
         if entry is None:
             st.info(t("model.none"))

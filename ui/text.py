@@ -251,8 +251,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "캔버스에 옷을 그리면 여기에 예측이 나타납니다.",
         "en": "Draw a garment on the canvas and the prediction appears here.",
     },
-    "draw.undo": {"ko": "되돌리기", "en": "Undo"},
-    "draw.clear": {"ko": "모두 지우기", "en": "Clear"},
+    "draw.toolbar": {
+        "ko": "캔버스를 가리키면 위에 도구 막대가 나타납니다: "
+        ":material/undo: 마지막 획 되돌리기, :material/delete: 모두 지우기.",
+        "en": "Point at the canvas for its toolbar: :material/undo: takes back the last stroke, "
+        ":material/delete: clears it all.",
+    },
     # Upload
     "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
     "upload.hint": {

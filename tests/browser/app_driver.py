@@ -67,6 +67,12 @@ def wait_for_text(page, name: str, text: str, timeout: float = 30_000) -> None:
     )
 
 
+def canvas_button(page, canvas_key: str, title: str) -> None:
+    """Press a button of a canvas's own toolbar ("Undo", "Redo", "Reset canvas & history") and let the page settle."""
+    page.locator(f"{key(canvas_key)} button[title='{title}']").click()
+    wait_idle(page)
+
+
 def set_slider(page, name: str, steps_from_start: int) -> None:
     """Move a slider to its minimum, then `steps_from_start` steps right, with the keyboard."""
     thumb = page.locator(f"{key(name)} input[type='range']")

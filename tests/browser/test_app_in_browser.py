@@ -9,6 +9,7 @@ import pytest
 from app_driver import (
     TROUSER_STROKES,
     assert_no_error,
+    canvas_button,
     choose,
     draw_stroke,
     key,
@@ -99,8 +100,47 @@ def test_drawing_trousers_shows_trouser_on_top_with_bars(page, app_url):
     assert prediction.locator("[data-testid='stVegaLiteChart']").count() == 1
     assert prediction.locator("[data-testid='stImageContainer'] img").count() == 1  # the 28x28 model input
     screenshot(page, "draw-trousers-en")
-    page.locator(f"{key('draw_clear')} button").click()
+    canvas_button(page, "draw_canvas", "Reset canvas & history")
     wait_for_text(page, "draw_prediction", "Draw a garment")
+    assert_no_error(page)
+
+
+def test_undo_and_clear_keep_the_canvas_taking_strokes(page, app_url):
+    # Each stroke after an undo or a clear must reach the model: the picture it sees changes.
+    open_view(page, app_url, "draw")
+    canvas = page.locator(f"{key('draw_canvas')} canvas.upper-canvas")
+    canvas.wait_for()
+    picture = f"{key('draw_prediction')} [data-testid='stImageContainer'] img"
+
+    def stroke_shows(points) -> str:
+        before = page.locator(picture).get_attribute("src") if page.locator(picture).count() else ""
+        draw_stroke(page, canvas, points)
+        page.wait_for_function(
+            "([selector, before]) => { const img = document.querySelector(selector);"
+            " return img !== null && img.getAttribute('src') !== before; }",
+            arg=[picture, before],
+            timeout=15_000,
+        )
+        wait_idle(page)
+        return page.locator(picture).get_attribute("src")
+
+    legs = TROUSER_STROKES[1:3]
+    one = stroke_shows(legs[0])
+    two = stroke_shows(legs[1])
+    canvas_button(page, "draw_canvas", "Undo")
+    page.wait_for_function(
+        "([selector, one]) => document.querySelector(selector)?.getAttribute('src') === one",
+        arg=[picture, one],
+        timeout=15_000,
+    )  # Undo shows the one-stroke picture again.
+    assert stroke_shows(legs[1]) == two  # The same second stroke, taken again.
+    for _ in range(2):
+        canvas_button(page, "draw_canvas", "Undo")
+    wait_for_text(page, "draw_prediction", "Draw a garment")  # Undone down to an empty canvas.
+    stroke_shows(legs[0])
+    canvas_button(page, "draw_canvas", "Reset canvas & history")
+    wait_for_text(page, "draw_prediction", "Draw a garment")
+    stroke_shows(legs[1])
     assert_no_error(page)
 
 
