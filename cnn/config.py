@@ -143,7 +143,7 @@ class TrainConfig:
     @classmethod
     def quick(cls, **overrides) -> TrainConfig:
         """Return the quick preset for class: the chapter's network and data, trained in under a third of the time."""
-        # Chosen with bench/training.py (bench/README.md, "Speed"). Batch 128 runs an epoch about 1.5x faster
+        # Chosen with bench/training.py (bench/README.md, "Speed"). Batch 128 runs an epoch about 1.3x faster
         # than 32 on two cores; a six times higher rate, warmed up for half an epoch, then falling to zero
         # along a cosine, learns in 4 epochs what the chapter's recipe learns in 6-8; in so short a run the
         # network underfits, so it needs less dropout (at 0.4 test accuracy ended 0.3 points lower). The
