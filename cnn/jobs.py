@@ -29,7 +29,7 @@ import uuid
 from pathlib import Path
 
 from cnn.config import TrainConfig
-from cnn.train import Progress, TrainResult
+from cnn.training_run import Progress, TrainResult
 
 QUEUED, RUNNING, FINISHED, STOPPED, FAILED = "queued", "running", "finished", "stopped", "failed"
 ACTIVE_STATES = (QUEUED, RUNNING)
@@ -108,6 +108,7 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
         save_model_atomically(result.model, model_path)
         summary = {field.name: getattr(result, field.name) for field in dataclasses.fields(result)}
         summary.pop("model")
+        summary.pop("model_file")
         connection.send(("done", summary))
     except Exception as error:  # Whatever went wrong, the parent hears it in one line.
         connection.send(("failed", f"{type(error).__name__}: {error}"))
@@ -195,7 +196,7 @@ class TrainingJob:
             self._board.slot.release()
 
     def _train_in_child(self, model_path: Path) -> tuple:
-        from cnn.model import load_model
+        from cnn import numpy_model
 
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
@@ -222,7 +223,13 @@ class TrainingJob:
                 elif kind == "failed":
                     return FAILED, None, payload
                 elif kind == "done":
-                    result = TrainResult(model=load_model(model_path), **payload)
+                    # The server predicts with NumPy, so it never has to import TensorFlow.
+                    model_file = model_path.read_bytes()
+                    try:
+                        model = numpy_model.load_bytes(model_file, model_path.name)
+                    except numpy_model.ModelError as error:
+                        return FAILED, None, f"The trained model could not be read back: {error}"
+                    result = TrainResult(model=model, model_file=model_file, **payload)
                     return (STOPPED if result.stopped_by_user else FINISHED), result, None
         except (EOFError, OSError) as error:
             return FAILED, None, f"The training process ended unexpectedly ({type(error).__name__})."

@@ -9,11 +9,16 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-
-import keras
-from keras import layers
+from typing import IO, TYPE_CHECKING
 
 from cnn import config
+
+if TYPE_CHECKING:
+    import keras
+
+# Keras (and with it TensorFlow, about 3 s and 480 MB) is imported inside the functions
+# that build, load or save a Keras model: the app's predictions run without it
+# (cnn.numpy_model), and checking an uploaded file must not wait for it.
 
 # The parameter count of the chapter's model.summary().
 CHAPTER_PARAMETERS = 333_526
@@ -56,6 +61,9 @@ class ModelError(ValueError):
 
 def build_model(dropout_rate: float = 0.4, learning_rate: float = 1e-3) -> keras.Sequential:
     """Return the chapter's compiled CNN (333,526 parameters)."""
+    import keras
+    from keras import layers
+
     model = keras.Sequential(
         [
             keras.Input(shape=config.INPUT_SHAPE),
@@ -76,6 +84,8 @@ def build_model(dropout_rate: float = 0.4, learning_rate: float = 1e-3) -> keras
 
 def compile_model(model: keras.Model, learning_rate: float = 1e-3) -> None:
     """Compile with the chapter's optimizer, loss and metric."""
+    import keras
+
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss="sparse_categorical_crossentropy",
@@ -96,7 +106,8 @@ def check_model(model: keras.Model) -> None:
         raise ModelError(f"The model gives output {output_shape}; it must give 10 class probabilities.")
 
 
-def _pair(value) -> tuple[int, int]:
+def as_pair(value) -> tuple[int, int]:
+    """Return a layer setting such as kernel_size=3 or strides=(2, 1) as a (height, width) pair."""
     return (int(value), int(value)) if isinstance(value, (int, float)) else (int(value[0]), int(value[1]))
 
 
@@ -104,30 +115,31 @@ def _spatial(size: int, window: int, stride: int, padding: str) -> int:
     return math.ceil(size / stride) if padding == "same" else (size - window) // stride + 1
 
 
-def check_archive(path: Path | str) -> int:
+def check_archive(source: Path | str | IO[bytes], name: str | None = None) -> int:
     """Check an uploaded .keras archive without building it; return its parameter count or raise ModelError.
 
     It must be a zip with config.json and model.weights.h5 that unpacks to a sane size,
     and describe a keras.Sequential of known layers whose shapes and parameters stay
     within what a classroom laptop can hold.
     """
-    path = Path(path)
-    if not zipfile.is_zipfile(path):
-        raise ModelError(f"{path.name} is not a .keras file (those are zip archives saved by model.save).")
+    if name is None:
+        name = Path(source).name
+    if not zipfile.is_zipfile(source):
+        raise ModelError(f"{name} is not a .keras file (those are zip archives saved by model.save).")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             members = {info.filename: info for info in archive.infolist()}
             if "config.json" not in members or "model.weights.h5" not in members:
-                raise ModelError(f"{path.name} has no model inside (config.json and model.weights.h5 are missing).")
+                raise ModelError(f"{name} has no model inside (config.json and model.weights.h5 are missing).")
             if sum(info.file_size for info in members.values()) > MAX_UNPACKED_BYTES:
-                raise ModelError(f"{path.name} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.")
+                raise ModelError(f"{name} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.")
             if members["config.json"].file_size > 1024 * 1024:
-                raise ModelError(f"{path.name} has an oversized description (config.json).")
+                raise ModelError(f"{name} has an oversized description (config.json).")
             config_data = json.loads(archive.read("config.json"))
     except (zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError) as error:
         if isinstance(error, ModelError):
             raise
-        raise ModelError(f"{path.name} is damaged ({type(error).__name__}).") from error
+        raise ModelError(f"{name} is damaged ({type(error).__name__}).") from error
     if not isinstance(config_data, dict) or config_data.get("class_name") != "Sequential":
         raise ModelError("Only keras.Sequential models (a plain stack of layers, like the chapter's) can be used here.")
     layer_configs = (config_data.get("config") or {}).get("layers") or []
@@ -159,14 +171,14 @@ def _count_parameters(layer_configs: list) -> int:
                 raise ModelError("The model does not declare its input; it must take 28x28x1 images.")
             if kind == "Conv2D":
                 height, width, channels = shape
-                (kh, kw), (sh, sw) = _pair(settings["kernel_size"]), _pair(settings.get("strides", 1))
+                (kh, kw), (sh, sw) = as_pair(settings["kernel_size"]), as_pair(settings.get("strides", 1))
                 padding, filters = settings.get("padding", "valid"), int(settings["filters"])
                 parameters += kh * kw * channels * filters + (filters if settings.get("use_bias", True) else 0)
                 shape = (_spatial(height, kh, sh, padding), _spatial(width, kw, sw, padding), filters)
             elif kind in ("MaxPooling2D", "AveragePooling2D"):
                 height, width, channels = shape
-                pool = _pair(settings.get("pool_size", 2))
-                strides = _pair(settings.get("strides") or pool)
+                pool = as_pair(settings.get("pool_size", 2))
+                strides = as_pair(settings.get("strides") or pool)
                 padding = settings.get("padding", "valid")
                 shape = (
                     _spatial(height, pool[0], strides[0], padding),
@@ -206,6 +218,8 @@ def load_model(path: Path | str) -> keras.Model:
     if path.suffix != ".keras":
         raise ModelError(f"{path.name} is not a Keras 3 model; save it with model.save('name.keras').")
     check_archive(path)
+    import keras
+
     try:
         # safe_mode refuses Lambda layers and anything else that would run stored code.
         # compile=False: evaluation computes its loss from the probabilities, so a file

@@ -21,7 +21,8 @@ def render() -> None:
     if entry is None:
         st.info(t("model.none"))
         return
-    model = entry.model
+    with st.spinner(t("model.loading_keras")):
+        model = state.keras_model(entry)
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("arch.summary"))

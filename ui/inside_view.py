@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn import config, explain, plots
+from cnn import config, plots
 from ui import draw_view, prediction, state
 from ui.text import language, t
 
@@ -15,6 +15,8 @@ TOP = -1
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _filters_png(token: str, lang: str, _model) -> bytes:
+    from cnn import explain  # TensorFlow: imported once the page has shown its spinner (see render).
+
     figure = plots.filters_figure(explain.first_layer_filters(_model), explain.untrained_filters(), lang)
     return plots.to_png(figure, dpi=100)
 
@@ -45,7 +47,7 @@ def _focus_image(source: str) -> np.ndarray | None:
 
 
 @st.fragment
-def _image_panel(entry: state.ModelEntry) -> None:
+def _image_panel(entry: state.ModelEntry, model) -> None:
     # A fragment: a stroke on this page's canvas redraws only the image-dependent figures.
     lang = plots.usable_language(language())
     names = config.class_names(language())
@@ -69,7 +71,9 @@ def _image_panel(entry: state.ModelEntry) -> None:
             format_func={TOP: t("inside.top_class"), **dict(enumerate(names))}.get,
             key="inside_class",
         )
-        inside = explain.explain(entry.model, image, None if chosen == TOP else chosen)
+        from cnn import explain
+
+        inside = explain.explain(model, image, None if chosen == TOP else chosen)
         probability = float(inside.probabilities[inside.class_index])
         figure = plots.grad_cam_figure(image, inside.heatmap, inside.class_index, probability, lang)
         st.image(plots.to_png(figure, dpi=100), width="stretch")
@@ -96,6 +100,9 @@ def render() -> None:
         return
     st.subheader(t("inside.filters"))
     st.caption(t("inside.filters_help"))
-    st.image(_filters_png(entry.token, plots.usable_language(language()), entry.model), width=760)
+    # Gradients and layer outputs need TensorFlow, which no other student page waits for.
+    with st.spinner(t("model.loading_keras")):
+        model = state.keras_model(entry)
+    st.image(_filters_png(entry.token, plots.usable_language(language()), model), width=760)
     st.subheader(t("inside.focus"))
-    _image_panel(entry)
+    _image_panel(entry, model)

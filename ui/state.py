@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from cnn import config, data, jobs
+from cnn import config, data, jobs, numpy_model
 from cnn import model as cnn_model
 from cnn.evaluate import Evaluation, evaluate
 from cnn.predict import predict_probabilities
@@ -38,7 +38,9 @@ class ModelEntry:
 
     token: str  # "shipped", "drawing", "run:<id>" or "upload:<sha256 prefix>"; keys the caches
     kind: str  # "shipped", "drawing", "trained" or "uploaded"
-    model: object = dataclasses.field(repr=False, compare=False)
+    # Predictions run on a NumpyModel; the .keras file gives the Keras model where one is needed.
+    model: numpy_model.NumpyModel = dataclasses.field(repr=False, compare=False)
+    file: bytes | None = dataclasses.field(default=None, repr=False, compare=False)  # None: shipped, on disk
     name: str = ""
     history: dict | None = None
     val_accuracy: float | None = None
@@ -97,9 +99,7 @@ def _shipped_entry(kind: str) -> ModelEntry | None:
     folder = SHIPPED_DIRS[kind]
     if not (folder / "model.keras").is_file():
         return None
-    model = cnn_model.load_model(folder / "model.keras")
-    # One call builds the prediction function now, not during a student's first stroke.
-    model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
+    model = numpy_model.load(folder / "model.keras")
     history = _read_json(folder / "history.json")
     metrics = _read_json(folder / "metrics.json") or {}
     return ModelEntry(
@@ -147,16 +147,25 @@ def evaluation(entry: ModelEntry, split: str) -> Evaluation:
     return _evaluation(entry.token, split, entry.model)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _model_file(token: str, _model) -> bytes:
-    return cnn_model.model_bytes(_model)
-
-
 def model_file(entry: ModelEntry) -> bytes:
     """Return the model as the bytes of a .keras file, for downloading."""
-    if entry.kind in SHIPPED_DIRS:
+    if entry.file is None:
         return (SHIPPED_DIRS[entry.kind] / "model.keras").read_bytes()
-    return _model_file(entry.token, entry.model)
+    return entry.file
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _keras_model(token: str, name: str, _file: bytes):
+    return cnn_model.load_model_bytes(_file, name)
+
+
+def keras_model(entry: ModelEntry):
+    """Return the entry's model in Keras, once per model and server, for what needs TensorFlow.
+
+    Only Grad-CAM, the filters and the architecture graph do; the first call imports
+    TensorFlow (about 3 s), which the pages that merely predict never wait for.
+    """
+    return _keras_model(entry.token, entry.name or "model.keras", model_file(entry))
 
 
 # Per student, in the session --------------------------------------------------------
@@ -222,6 +231,7 @@ def trained_entry(job: jobs.JobView) -> ModelEntry:
         token=f"run:{job.id}",
         kind="trained",
         model=result.model,
+        file=result.model_file,
         history=result.history,
         val_accuracy=result.best_val_accuracy,
         epochs_run=result.epochs_run,
@@ -232,11 +242,16 @@ def trained_entry(job: jobs.JobView) -> ModelEntry:
 
 
 def uploaded_entry(data_bytes: bytes, name: str) -> ModelEntry:
-    """Load an uploaded .keras file safely (raises cnn.model.ModelError) and return its entry."""
-    model = cnn_model.load_model_bytes(data_bytes, name)
-    model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
+    """Load an uploaded .keras file safely (raises cnn.model.ModelError) and return its entry.
+
+    Keras' safe mode checks the file once, as a second guard after cnn.model.check_archive,
+    and keeps the Keras model for the pages that need it; predictions then run in NumPy.
+    """
     digest = hashlib.sha256(data_bytes).hexdigest()[:16]
-    return ModelEntry(token=f"upload:{digest}", kind="uploaded", model=model, name=name)
+    token = f"upload:{digest}"
+    _keras_model(token, name, data_bytes)
+    model = numpy_model.load_bytes(data_bytes, name)
+    return ModelEntry(token=token, kind="uploaded", model=model, file=data_bytes, name=name)
 
 
 def session_id() -> str:

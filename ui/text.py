@@ -50,6 +50,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "미리 훈련된 모델 파일이 없습니다 ({path}). '훈련' 화면에서 모델을 훈련하세요.",
         "en": "The pre-trained model file is missing ({path}). Train a model on the Train page.",
     },
+    "model.loading_keras": {"ko": "텐서플로를 불러오는 중...", "en": "Loading TensorFlow..."},
     "model.none": {"ko": "아직 모델이 없습니다. '훈련'에서 먼저 훈련하세요.", "en": "No model yet: train one first."},
     # Dataset problems
     "data.missing_title": {"ko": "Fashion-MNIST 데이터를 찾을 수 없습니다", "en": "Fashion-MNIST cannot be found"},
