@@ -52,11 +52,18 @@ async def student(browser, url: str, seconds: float, seed: int, latencies: list,
         await page.goto(f"{url}/draw?lang=en", timeout=120_000)
         canvas = page.locator("canvas.upper-canvas")
         await canvas.wait_for(timeout=120_000)
-        box = await canvas.bounding_box()
+        # Like a student, start once the page has finished loading and looked at it.
+        await page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+        )
+        await asyncio.sleep(rng.uniform(0.3, 0.8))
         deadline = time.monotonic() + seconds
         strokes = 0
         while time.monotonic() < deadline:
             before = await _input_src(page)
+            # Measured before every stroke: elements above the canvas that render late move it down,
+            # and a stroke aimed with an earlier box lands above the canvas and is lost.
+            box = await canvas.bounding_box()
             points = rng.choice(STROKES)
             jitter = rng.uniform(-10, 10)
             await page.mouse.move(box["x"] + points[0][0] + jitter, box["y"] + points[0][1])

@@ -259,6 +259,7 @@ def _run_train(spec: dict) -> dict:
 def _run_board(spec: dict) -> dict:
     """Train through the app's TrainingBoard, polling it every second the way the Train view does."""
     from cnn import data, jobs
+    from cnn.model import load_model_bytes
     from ui import charts
 
     dataset = data.load_dataset()
@@ -295,7 +296,8 @@ def _run_board(spec: dict) -> dict:
         "best_epoch": result.best_epoch,
         "train_images": len(dataset.train.head(train_config.train_limit)),
         "val_images": len(dataset.val.head(train_config.val_limit)),
-        **_scored(result.model, dataset),
+        # The board hands the app a NumPy model; the FLOP count reads the Keras one's layer shapes.
+        **_scored(load_model_bytes(result.model_file), dataset),
     }
 
 

@@ -24,6 +24,8 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     time.sleep(0.5)
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    # A page that loads TensorFlow shows a spinner for a few seconds; it is not ready until that is gone.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSpinner\"]')", timeout=timeout)
     page.wait_for_load_state("networkidle", timeout=timeout)
     page.wait_for_function(
         "Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)", timeout=timeout

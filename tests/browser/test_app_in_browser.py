@@ -105,6 +105,20 @@ def test_drawing_trousers_shows_trouser_on_top_with_bars(page, app_url):
     assert_no_error(page)
 
 
+def test_a_stroke_started_at_the_canvas_top_right_reaches_the_model(page, app_url):
+    # The canvas's hidden toolbar used to lie over the top 33 px of its right half and swallow such
+    # a stroke (ui/streamlit_fixes.py). The mouse goes down the moment it arrives, as a pen would.
+    open_view(page, app_url, "draw")
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    assert "Draw a garment on the canvas" in page.locator(key("draw_prediction")).inner_text()
+    draw_stroke(page, canvas, [(250, 6), (240, 140), (230, 270)])
+    wait_for_text(page, "draw_prediction", "Prediction:")
+    wait_idle(page)
+    assert page.locator(key("draw_prediction")).locator("[data-testid='stImageContainer'] img").count() == 1
+    assert_no_error(page)
+
+
 def test_undo_and_clear_keep_the_canvas_taking_strokes(page, app_url):
     # Each stroke after an undo or a clear must reach the model: the picture it sees changes.
     open_view(page, app_url, "draw")
