@@ -33,6 +33,7 @@ def test_defaults_are_the_chapters_recipe():
     assert recipe.learning_rate == pytest.approx(1e-3)
     assert recipe.dropout_rate == pytest.approx(0.4)
     assert recipe.train_limit is None and recipe.val_limit is None
+    assert recipe.precision == "float32" and TrainConfig.quick().precision == "auto"
 
 
 def test_fast_preset_is_small_and_overridable():
@@ -50,6 +51,7 @@ def test_fast_preset_is_small_and_overridable():
         ("dropout_rate", 1.0, "dropout_rate must be between"),
         ("patience", "2", "must be a number"),
         ("train_limit", 0, "train_limit must be at least 1"),
+        ("precision", "float16", "precision must be one of"),
     ],
 )
 def test_out_of_range_settings_raise_a_readable_error(field, value, message):

@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 
 from cnn import model as cnn_model
+from cnn import train as cnn_train
 from cnn.config import TrainConfig
 from cnn.evaluate import evaluate
-from cnn.train import HISTORY_KEYS, learning_rate, save_run, train
+from cnn.numpy_model import load_bytes
+from cnn.train import HISTORY_KEYS, learning_rate, resolve_precision, save_run, train
 from cnn.train import main as train_main
 
 
@@ -153,3 +155,29 @@ def test_the_command_line_trains_the_quick_preset(tmp_path):
     assert train_main(argv) == 0
     saved = json.loads((out / "metrics.json").read_text())["config"]
     assert saved == {**TrainConfig.quick().to_dict(), "epochs": 2, "train_limit": 512, "val_limit": 200}
+
+
+def test_auto_precision_picks_bfloat16_only_where_the_probe_finds_it_clearly_faster(monkeypatch):
+    monkeypatch.setattr(cnn_train, "bfloat16_speed_ratio", lambda: 0.7)
+    assert resolve_precision(TrainConfig(precision="auto")) == "mixed_bfloat16"
+    monkeypatch.setattr(cnn_train, "bfloat16_speed_ratio", lambda: 0.95)
+    assert resolve_precision(TrainConfig(precision="auto")) == "float32"
+    assert resolve_precision(TrainConfig()) == "float32"
+
+
+def test_the_probe_times_both_formats():
+    ratio = cnn_train.bfloat16_speed_ratio(reps=2)
+    assert np.isfinite(ratio) and ratio > 0
+
+
+def test_a_bfloat16_run_learns_and_hands_back_a_float32_model(dataset):
+    import keras
+
+    result = train(TrainConfig.fast(precision="mixed_bfloat16"), dataset)
+    assert keras.mixed_precision.global_policy().name == "float32"  # Later models are unaffected.
+    assert {layer.compute_dtype for layer in result.model.layers} == {"float32"}
+    assert result.best_val_accuracy > 0.6  # chance is 0.1
+    val = dataset.val.head(200)
+    keras_probabilities = np.asarray(result.model.predict_on_batch(val.scaled()))
+    numpy_probabilities = load_bytes(cnn_model.model_bytes(result.model)).predict_on_batch(val.scaled())
+    np.testing.assert_allclose(numpy_probabilities, keras_probabilities, atol=1e-5)
