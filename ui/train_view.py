@@ -14,6 +14,13 @@ LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01)
 TRAIN_IMAGE_COUNTS = (48_000, 12_000, 3_000, 1_000)
 # How often the live panel redraws while a run is going, in seconds.
 REFRESH_SECONDS = 1.0
+# While a run trains the panel redraws every second, and each redraw starts CSS transitions
+# (progress bars sliding, elements fading while stale) that a browser without a GPU paints in
+# software on the cores the training needs: headless Chromium here spent 0.128 cores with them
+# and 0.067 without (bench/README.md, "Speed"). Motion is switched off only during a run.
+STILL_WHILE_TRAINING = (
+    "<style>*, *::before, *::after { transition: none !important; animation: none !important; }</style>"
+)
 
 
 def own_job() -> jobs.JobView | None:
@@ -239,4 +246,6 @@ def render() -> None:
         st.error(message)
     if not busy:
         _others()
+    if busy:
+        st.html(STILL_WHILE_TRAINING)
     st.fragment(_live_panel, run_every=REFRESH_SECONDS if busy else None)()
