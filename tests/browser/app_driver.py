@@ -19,13 +19,29 @@ TROUSER_STROKES = [
 ]
 
 
+# How long the page must stay without a status widget or spinner to count as settled.
+IDLE_MS = 1200
+
+
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has run the script (status widget gone) and the page's images have loaded."""
+    """Wait until Streamlit has run the script and stayed done for a moment, and the page's images have loaded.
+
+    The status widget shows up only about a second after a script starts, and a page that loads
+    TensorFlow shows a spinner for a few seconds more, so "no status widget and no spinner" must
+    hold for a while, not just once.
+    """
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    time.sleep(0.5)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    # A page that loads TensorFlow shows a spinner for a few seconds; it is not ready until that is gone.
-    page.wait_for_function("!document.querySelector('[data-testid=\"stSpinner\"]')", timeout=timeout)
+    page.evaluate("() => { window.__idleSince = null; }")
+    page.wait_for_function(
+        """() => {
+          const busy = document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"]');
+          if (busy) { window.__idleSince = null; return false; }
+          window.__idleSince = window.__idleSince || performance.now();
+          return performance.now() - window.__idleSince > IDLE_MS;
+        }""".replace("IDLE_MS", str(IDLE_MS)),
+        timeout=timeout,
+        polling=100,
+    )
     page.wait_for_load_state("networkidle", timeout=timeout)
     page.wait_for_function(
         "Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)", timeout=timeout
