@@ -3,13 +3,10 @@ and the class keeps the model it had."""
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-
 import keras
 import pytest
 from keras import layers
+from keras_archives import rewrite_config
 from streamlit.testing.v1 import AppTest
 
 from cnn import config
@@ -42,19 +39,6 @@ def offer(data: bytes, name: str) -> tuple[str, str, str]:
 
 def saved(model: keras.Model) -> bytes:
     return cnn_model.model_bytes(model)
-
-
-def rewrite_config(data: bytes, change) -> bytes:
-    """Return a copy of a .keras archive whose config.json went through `change`."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "config.json":
-                content = json.dumps(change(json.loads(content))).encode()
-            target.writestr(info, content)
-    return buffer.getvalue()
 
 
 def test_a_good_model_becomes_active():
