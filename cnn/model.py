@@ -208,13 +208,23 @@ def _count_parameters(layer_configs: list) -> int:
     return parameters
 
 
+def check_size(size: int, name: str) -> None:
+    """Raise ModelError for a model file far larger than this app's, before anything reads it."""
+    if size > MAX_MODEL_BYTES:
+        raise ModelError(f"{name} is larger than {MAX_MODEL_BYTES // 2**20} MB; this app's models are about 4 MB.")
+
+
+def check_file(path: Path) -> None:
+    """Raise ModelError unless `path` is a model file of a sane size."""
+    if not path.is_file():
+        raise ModelError(f"There is no model file at {path}.")
+    check_size(path.stat().st_size, path.name)
+
+
 def load_model(path: Path | str) -> keras.Model:
     """Load a `.keras` file safely (no code, no pickles) and check that it fits this app."""
     path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"There is no model file at {path}.")
-    if path.stat().st_size > MAX_MODEL_BYTES:
-        raise ModelError(f"{path.name} is larger than {MAX_MODEL_BYTES // 2**20} MB; this app's models are about 4 MB.")
+    check_file(path)
     if path.suffix != ".keras":
         raise ModelError(f"{path.name} is not a Keras 3 model; save it with model.save('name.keras').")
     check_archive(path)
@@ -234,8 +244,7 @@ def load_model(path: Path | str) -> keras.Model:
 
 def load_model_bytes(data: bytes, name: str = "uploaded.keras") -> keras.Model:
     """Load a model from the bytes of an uploaded `.keras` file (see load_model)."""
-    if len(data) > MAX_MODEL_BYTES:
-        raise ModelError(f"{name} is larger than {MAX_MODEL_BYTES // 2**20} MB; this app's models are about 4 MB.")
+    check_size(len(data), name)
     if not name.lower().endswith(".keras"):
         raise ModelError(f"{name} is not a .keras file; save the model with model.save('name.keras').")
     with tempfile.TemporaryDirectory() as folder:

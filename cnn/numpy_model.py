@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from cnn import config
-from cnn.model import MAX_MODEL_BYTES, ModelError, as_pair, check_archive
+from cnn.model import ModelError, as_pair, check_archive, check_file, check_size
 
 # Images go through the network this many at a time: im2col copies of larger batches
 # outgrow the CPU's caches and run slower, smaller ones pay Python's overhead per layer.
@@ -300,8 +300,7 @@ def _read_weights(store, path: str) -> list[np.ndarray]:
 
 def load_bytes(data: bytes, name: str = "model.keras") -> NumpyModel:
     """Return the NumpyModel of a `.keras` file's bytes (raises cnn.model.ModelError as cnn.model.load_model does)."""
-    if len(data) > MAX_MODEL_BYTES:
-        raise ModelError(f"{name} is larger than {MAX_MODEL_BYTES // 2**20} MB; this app's models are about 4 MB.")
+    check_size(len(data), name)
     archive_file = io.BytesIO(data)
     parameters = check_archive(archive_file, name)
     try:
@@ -334,8 +333,5 @@ def load_bytes(data: bytes, name: str = "model.keras") -> NumpyModel:
 def load(path: Path | str) -> NumpyModel:
     """Return the NumpyModel of a `.keras` file (raises cnn.model.ModelError)."""
     path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"There is no model file at {path}.")
-    if path.stat().st_size > MAX_MODEL_BYTES:
-        raise ModelError(f"{path.name} is larger than {MAX_MODEL_BYTES // 2**20} MB; this app's models are about 4 MB.")
+    check_file(path)
     return load_bytes(path.read_bytes(), path.name)
