@@ -262,6 +262,7 @@ def train(
         stopped_by_user=progress.stopped_by_user,
         seconds=seconds,
         config=train_config,
+        precision=precision,
     )
 
 
@@ -306,6 +307,7 @@ def run_metrics(result: TrainResult, dataset) -> dict:
         "seconds": round(result.seconds, 1),
         "parameters": int(result.model.count_params()),
         "config": result.config.to_dict(),
+        "precision": result.precision,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "versions": versions(),
     }

@@ -63,6 +63,7 @@ class TrainResult:
     seconds: float
     config: TrainConfig
     model_file: bytes | None = None  # the .keras file, where the model crossed a process boundary
+    precision: str = "float32"  # what the layers computed in while training ("auto" resolved)
 
     @property
     def best_val_loss(self) -> float:

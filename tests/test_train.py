@@ -85,7 +85,7 @@ def test_a_run_writes_model_history_and_metrics(tmp_path, tiny_run, dataset):
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved == metrics
     assert 0.5 < saved["test_accuracy"] < 1 and 0.5 < saved["val_accuracy"] < 1
-    assert saved["epochs_run"] == 3 and saved["parameters"] == 333_526
+    assert saved["epochs_run"] == 3 and saved["parameters"] == 333_526 and saved["precision"] == "float32"
     assert set(saved["versions"]) >= {"tensorflow", "keras", "python"}
     assert cnn_model.load_model(tmp_path / "model.keras").count_params() == 333_526
 
@@ -174,6 +174,7 @@ def test_a_bfloat16_run_learns_and_hands_back_a_float32_model(dataset):
     import keras
 
     result = train(TrainConfig.fast(precision="mixed_bfloat16"), dataset)
+    assert result.precision == "mixed_bfloat16"
     assert keras.mixed_precision.global_policy().name == "float32"  # Later models are unaffected.
     assert {layer.compute_dtype for layer in result.model.layers} == {"float32"}
     assert result.best_val_accuracy > 0.6  # chance is 0.1
