@@ -155,8 +155,10 @@ def model_file(entry: ModelEntry) -> bytes:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _keras_model(token: str, name: str, _file: bytes):
-    return cnn_model.load_model_bytes(_file, name)
+def _keras_model(token: str, name: str, _read_file):
+    # `_read_file` is called only on a cache miss: a shipped model's 4 MB file is read from
+    # disk once, not on every rerun of the pages that need Keras.
+    return cnn_model.load_model_bytes(_read_file(), name)
 
 
 def keras_model(entry: ModelEntry):
@@ -165,7 +167,7 @@ def keras_model(entry: ModelEntry):
     Only Grad-CAM, the filters and the architecture graph do; the first call imports
     TensorFlow (about 3 s), which the pages that merely predict never wait for.
     """
-    return _keras_model(entry.token, entry.name or "model.keras", model_file(entry))
+    return _keras_model(entry.token, entry.name or "model.keras", lambda: model_file(entry))
 
 
 # Per student, in the session --------------------------------------------------------
@@ -249,7 +251,7 @@ def uploaded_entry(data_bytes: bytes, name: str) -> ModelEntry:
     """
     digest = hashlib.sha256(data_bytes).hexdigest()[:16]
     token = f"upload:{digest}"
-    _keras_model(token, name, data_bytes)
+    _keras_model(token, name, lambda: data_bytes)
     model = numpy_model.load_bytes(data_bytes, name)
     return ModelEntry(token=token, kind="uploaded", model=model, file=data_bytes, name=name)
 
