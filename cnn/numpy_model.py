@@ -230,12 +230,9 @@ def _build(kind: str, settings: dict, weights: list[np.ndarray]):
 class NumpyModel:
     """A Sequential model's forward pass; `predict_on_batch` and `count_params` work as in Keras."""
 
-    def __init__(self, name: str, layers: list, parameters: int):
-        self.name = name
+    def __init__(self, layers: list, parameters: int):
         self.layers = layers
         self.parameters = parameters
-        self.input_shape = (None, *config.INPUT_SHAPE)
-        self.output_shape = (None, config.NUM_CLASSES)
 
     def count_params(self) -> int:
         return self.parameters
@@ -269,8 +266,6 @@ class NumpyModel:
             return np.zeros((0, config.NUM_CLASSES), dtype=np.float32)
         chunks = [self._forward(images[i : i + BATCH_SIZE]) for i in range(0, len(images), BATCH_SIZE)]
         return np.concatenate(chunks).astype(np.float32, copy=False)
-
-    __call__ = predict_on_batch
 
 
 def _weight_paths(class_names: list[str]) -> list[str]:
@@ -320,7 +315,7 @@ def load_bytes(data: bytes, name: str = "model.keras") -> NumpyModel:
         raise
     except Exception as error:  # h5py and the config raise many types for damaged files.
         raise ModelError(f"{name} is damaged ({type(error).__name__}).") from error
-    model = NumpyModel(model_config.get("config", {}).get("name", name), layers, parameters)
+    model = NumpyModel(layers, parameters)
     try:
         probabilities = model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
     except (ValueError, IndexError, TypeError) as error:  # Weights that do not fit the layers.
