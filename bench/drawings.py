@@ -54,12 +54,16 @@ def scores(model, images: np.ndarray, labels: np.ndarray) -> tuple[float, float]
     return top_k(probabilities, labels, 1), top_k(probabilities, labels, 3)
 
 
-def load_models(drawing_path: Path) -> dict:
+def load_models(drawing_path: Path, also: list[str]) -> dict:
+    """Load the chapter's model, the drawing model and any NAME=PATH given with --also."""
     models = {"chapter": cnn_model.load_model(config.SHIPPED_MODEL_PATH)}
     if drawing_path.is_file():
         models["drawing"] = cnn_model.load_model(drawing_path)
     else:
         print(f"(no drawing model at {drawing_path}; only the chapter's model is measured)")
+    for item in also:
+        name, _, path = item.partition("=")
+        models[name] = cnn_model.load_model(Path(path))
     return models
 
 
@@ -78,13 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=2000, help="test images per photo / outline set")
     parser.add_argument("--drawing-model", type=Path, default=config.DRAWING_MODEL_DIR / "model.keras")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--also", nargs="*", default=[], help="more models to measure, as NAME=PATH")
     parser.add_argument("--examples", action="store_true", help="write assets/examples and stop")
     args = parser.parse_args(argv)
     if args.examples:
         write_examples(data.load_dataset().test)
         return 0
 
-    models = load_models(args.drawing_model)
+    models = load_models(args.drawing_model, args.also)
     test = data.load_dataset().test
     rng = np.random.default_rng(args.seed)
     # A fixed random sample of the test set, the same for every model and variant.
@@ -103,18 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     outline_seconds = time.perf_counter() - started
 
     hand_labels = np.array([drawing.label for drawing in drawings.HAND_DRAWINGS])
-    hand = {
-        (width, name): np.stack(
-            [
-                preprocess.prepare_canvas(drawings.render_drawing(drawing, stroke_width=width), **options)
-                for drawing in drawings.HAND_DRAWINGS
-            ]
-        )
-        for width in BRUSH_WIDTHS
-        for name, options in CANVAS_VARIANTS.items()
-    }
+    hand = hand_inputs(drawings.HAND_DRAWINGS)
+    fresh_labels = np.array([drawing.label for drawing in drawings.FRESH_DRAWINGS])
+    fresh = hand_inputs(drawings.FRESH_DRAWINGS)
 
-    print(f"## Accuracy (top-1 / top-3, %), {len(sample)} test images, {len(hand_labels)} hand drawings\n")
+    print(
+        f"## Accuracy (top-1 / top-3, %), {len(sample)} test images, {len(hand_labels)} hand drawings, "
+        f"{len(fresh_labels)} fresh hand drawings\n"
+    )
     print(
         f"Hand drawings at the default brush width, {drawings.DEFAULT_BRUSH_WIDTH} px on a "
         f"{drawings.CANVAS_SIZE} px canvas; outline drawings at the same width with a wobble of {WOBBLE}.\n"
@@ -131,19 +132,26 @@ def main(argv: list[str] | None = None) -> int:
         for name in CANVAS_VARIANTS:
             result = scores(model, hand[(drawings.DEFAULT_BRUSH_WIDTH, name)], hand_labels)
             print(row(model_name, "hand drawings", name, *map(percent, result)))
+        for name in CANVAS_VARIANTS:
+            result = scores(model, fresh[(drawings.DEFAULT_BRUSH_WIDTH, name)], fresh_labels)
+            print(row(model_name, "fresh hand drawings", name, *map(percent, result)))
         print(row(model_name, "photo round trip minus original", "", f"{100 * (photo[0] - original[0]):+.1f}", ""))
 
-    print("\n## Hand drawings by brush width (top-1 / top-3, %)\n")
-    header = [f"{width} px" for width in BRUSH_WIDTHS]
-    print(row("model", "preprocessing", *header))
-    print(row("---", "---", *["---:"] * len(header)))
-    for model_name, model in models.items():
-        for name in CANVAS_VARIANTS:
-            cells = []
-            for width in BRUSH_WIDTHS:
-                top1, top3 = scores(model, hand[(width, name)], hand_labels)
-                cells.append(f"{percent(top1)} / {percent(top3)}")
-            print(row(model_name, name, *cells))
+    for title, inputs, labels_of_set in (
+        ("Hand drawings", hand, hand_labels),
+        ("Fresh hand drawings", fresh, fresh_labels),
+    ):
+        print(f"\n## {title} by brush width (top-1 / top-3, %)\n")
+        header = [f"{width} px" for width in BRUSH_WIDTHS]
+        print(row("model", "preprocessing", *header))
+        print(row("---", "---", *["---:"] * len(header)))
+        for model_name, model in models.items():
+            for name in CANVAS_VARIANTS:
+                cells = []
+                for width in BRUSH_WIDTHS:
+                    top1, top3 = scores(model, inputs[(width, name)], labels_of_set)
+                    cells.append(f"{percent(top1)} / {percent(top3)}")
+                print(row(model_name, name, *cells))
 
     print("\n## Hand drawings whose outlines do not quite close (top-1 / top-3, %)\n")
     header = [f"gap {gap} ({gap * drawings.CANVAS_SIZE * (1 - 2 * drawings.MARGIN) / 100:.0f} px)" for gap in GAPS]
@@ -168,13 +176,17 @@ def main(argv: list[str] | None = None) -> int:
             cells = [" / ".join(map(percent, scores(model, images, hand_labels))) for images in sets]
             print(row(model_name, name, *cells))
 
-    print("\n## Per class, hand drawings at the default brush width, fill (top-1 hits of drawings)\n")
+    print("\n## Per class, both sets of hand drawings at the default brush width, fill (top-1 hits of drawings)\n")
     print(row("model", *config.CLASS_NAMES_EN))
     print(row("---", *["---:"] * config.NUM_CLASSES))
+    both_sets = np.concatenate(
+        [hand[(drawings.DEFAULT_BRUSH_WIDTH, "fill")], fresh[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]]
+    )
+    both_labels = np.concatenate([hand_labels, fresh_labels])
     for model_name, model in models.items():
-        predictions = predict_probabilities(model, hand[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]).argmax(axis=1)
+        predictions = predict_probabilities(model, both_sets).argmax(axis=1)
         cells = [
-            f"{int(np.sum((predictions == hand_labels) & (hand_labels == c)))}/{int(np.sum(hand_labels == c))}"
+            f"{int(np.sum((predictions == both_labels) & (both_labels == c)))}/{int(np.sum(both_labels == c))}"
             for c in range(config.NUM_CLASSES)
         ]
         print(row(model_name, *cells))
@@ -201,19 +213,41 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     picture_model = "drawing" if "drawing" in models else "chapter"
-    draw_picture(models[picture_model], picture_model, hand[(drawings.DEFAULT_BRUSH_WIDTH, "fill")], hand_labels)
+    draw_picture(models[picture_model], picture_model, both_sets, both_labels, len(hand_labels))
     print(f"wrote {PICTURE.name}: the hand drawings as the model sees them, with the {picture_model} model's answers")
     return 0
 
 
-def draw_picture(model, model_name: str, prepared: np.ndarray, labels: np.ndarray) -> None:
-    """Write every hand drawing (as the model sees it) with its prediction, green when right, red when wrong."""
+def hand_inputs(hand_drawings) -> dict:
+    """Return the model inputs of hand drawings for every brush width and preprocessing variant."""
+    return {
+        (width, name): np.stack(
+            [
+                preprocess.prepare_canvas(drawings.render_drawing(drawing, stroke_width=width), **options)
+                for drawing in hand_drawings
+            ]
+        )
+        for width in BRUSH_WIDTHS
+        for name, options in CANVAS_VARIANTS.items()
+    }
+
+
+def draw_picture(model, model_name: str, prepared: np.ndarray, labels: np.ndarray, first_set: int) -> None:
+    """Write every hand drawing (as the model sees it) with its prediction, green when right, red when wrong.
+
+    Drawings from `first_set` on (the fresh set) are marked with an asterisk.
+    """
     probabilities = predict_probabilities(model, prepared)
     predicted = probabilities.argmax(axis=1)
-    titles = [f"{config.CLASS_NAMES_EN[p]} {probabilities[i, p]:.0%}" for i, p in enumerate(predicted)]
+    titles = [
+        f"{'* ' if i >= first_set else ''}{config.CLASS_NAMES_EN[p]} {probabilities[i, p]:.0%}"
+        for i, p in enumerate(predicted)
+    ]
     colors = ["#2ca02c" if p == label else "#d62728" for p, label in zip(predicted, labels, strict=True)]
     figure = plots.image_grid(prepared, titles, columns=8, title_colors=colors, cell=1.3)
-    figure.suptitle(f"Hand drawings, fill, {model_name} model (green: right, red: wrong)", fontsize=10)
+    figure.suptitle(
+        f"Hand drawings, fill, {model_name} model (green: right, red: wrong; *: the fresh set)", fontsize=10
+    )
     PICTURE.write_bytes(plots.to_png(figure, dpi=90))
 
 

@@ -44,21 +44,25 @@ def test_a_brush_without_width_is_refused():
         drawings.render([[(1.0, 1.0)]], stroke_width=0)
 
 
-def test_every_class_has_at_least_three_hand_drawings():
+ALL_HAND_DRAWINGS = drawings.HAND_DRAWINGS + drawings.FRESH_DRAWINGS
+
+
+def test_every_class_has_at_least_three_hand_drawings_and_two_fresh_ones():
     for label in range(config.NUM_CLASSES):
         assert len(drawings.drawings_of(label)) >= 3, config.CLASS_NAMES_EN[label]
+        assert sum(drawing.label == label for drawing in drawings.FRESH_DRAWINGS) >= 2, config.CLASS_NAMES_EN[label]
 
 
 def test_hand_drawings_stay_inside_their_box_and_have_names():
-    names = [drawing.name for drawing in drawings.HAND_DRAWINGS]
+    names = [drawing.name for drawing in ALL_HAND_DRAWINGS]
     assert len(set(names)) == len(names)
-    for drawing in drawings.HAND_DRAWINGS:
+    for drawing in ALL_HAND_DRAWINGS:
         points = np.concatenate([np.reshape(stroke, (-1, 2)) for stroke in drawing.strokes])
         assert points.min() >= 0 and points.max() <= 100, drawing.name
 
 
 def test_every_hand_drawing_renders_and_prepares():
-    for drawing in drawings.HAND_DRAWINGS:
+    for drawing in ALL_HAND_DRAWINGS:
         prepared = preprocess.prepare_canvas(drawings.render_drawing(drawing), fill=True)
         assert prepared.shape == (28, 28, 1) and prepared.max() == pytest.approx(1.0)
 
