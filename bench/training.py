@@ -3,6 +3,7 @@
 python -m bench.training                                   # the comparison in bench/README.md (about 15 minutes)
 python -m bench.training --paths chapter quick --seeds 42 1 2 3 4   # the quick preset over five seeds
 python -m bench.training --paths chapter default app browser        # overhead of our paths, in the app too
+python -m bench.training --paths browser-ab                         # what the open Train page costs a run
 python -m bench.training --explore                         # per-epoch timings of what might make training faster
 python -m bench.training --quick                           # a smoke run: 2 epochs on 6,000 images
 python -m bench.training --plot a.json b.json --markdown   # tables of saved rows; redraws bench/speed.png
@@ -43,6 +44,7 @@ PATHS = {
     "default": {"kind": "train", "preset": "default", "what": "cnn.train: the chapter's recipe, hook + checkpoint"},
     "app": {"kind": "board", "preset": "default", "what": "cnn.jobs.TrainingBoard + the Train view's 1 s polling"},
     "browser": {"kind": "browser", "what": "streamlit run, Train clicked in Chromium, live chart"},
+    "browser-ab": {"kind": "browser_ab", "what": "one run in Chromium: windows with the Train page open and closed"},
     "quick": {"kind": "train", "preset": "quick", "what": "TrainConfig.quick(), hook + checkpoint"},
     "quick-app": {"kind": "board", "preset": "quick", "what": "the quick preset through the TrainingBoard"},
 }
@@ -315,6 +317,9 @@ def _run_browser(spec: dict) -> dict:
         clicked = time.perf_counter()
         page.locator(".st-key-train_button button").click()
         with peak:
+            # The first batch on the page: the training process has started, imported TensorFlow and begun.
+            page.wait_for_selector("text=· batch", timeout=600_000)
+            first_batch = time.perf_counter() - clicked
             page.wait_for_selector("text=Done: stopped after epoch", timeout=1800_000)
         wall = time.perf_counter() - clicked
         text = page.locator("body").inner_text()
@@ -323,6 +328,8 @@ def _run_browser(spec: dict) -> dict:
     found = re.search(r"Done: stopped after epoch (\d+); the best epoch was (\d+)", text)
     return {
         "seconds": wall,
+        # From the first batch on the page to Done: the training itself, as fit_seconds is for the other rows.
+        "fit_seconds": wall - first_batch,
         "epochs_run": int(found.group(1)),
         "best_epoch": int(found.group(2)),
         "train_images": 48_000,
@@ -330,6 +337,76 @@ def _run_browser(spec: dict) -> dict:
         "peak_rss_mb": peak.megabytes,
         "test_accuracy": None,
     }
+
+
+# What the live page costs: batches per second with the Train page open against the same run with it closed.
+AB_WINDOW_SECONDS = 25.0
+AB_ROUNDS = 3
+PROGRESS_TEXT = r"Epoch (\d+)/\d+ · batch (\d+)/(\d+)"
+
+
+def _chromium_cpu() -> float:
+    """Return the CPU seconds (user + system) all Chromium processes have used so far."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if b"chromium" not in Path(f"/proc/{entry}/cmdline").read_bytes()[:300]:
+                continue
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _run_browser_ab(spec: dict) -> dict:
+    """Alternate windows with the Train page open and with the browser on a blank page, within one run.
+
+    Both sides share the run, its epochs and the machine's state, so the ratio of batches trained
+    per second is what the open page costs the training, free of the run-to-run noise (up to about
+    17% here) that comparing two whole runs carries. A window's count includes the validation passes
+    that fall in it; alternating three times spreads them over both sides.
+    """
+    import re
+
+    from bench import latency
+
+    def trained(page) -> tuple[int, float]:
+        found = re.search(PROGRESS_TEXT, page.locator("body").inner_text())
+        epoch, batch, batches = (int(group) for group in found.groups())
+        return (epoch - 1) * batches + batch, time.perf_counter()
+
+    rates = {"open": [], "closed": []}
+    browser_cores = {"open": [], "closed": []}
+    with latency.running_app() as app, latency.browser_page() as page:
+        page.goto(f"{app.url}/?lang=en")
+        latency.wait_idle(page)
+        # The chapter's recipe with patience 10, so that early stopping does not end the run between windows.
+        patience = page.locator(".st-key-train_patience input[type='range']")
+        patience.focus()
+        patience.press("End")
+        latency.wait_idle(page)
+        page.locator(".st-key-train_button button").click()
+        page.wait_for_selector("text=Epoch 2/", timeout=600_000)
+        run = re.search(r"run=([\w-]+)", page.url).group(1)
+        for side in ("open", "closed") * AB_ROUNDS:
+            batches_before, started = trained(page)
+            cpu_before = _chromium_cpu()
+            if side == "closed":
+                page.goto("about:blank")
+            time.sleep(AB_WINDOW_SECONDS)
+            cpu_after = _chromium_cpu()
+            if side == "closed":
+                # ?run= brings the session's run back after the reload.
+                page.goto(f"{app.url}/?lang=en&run={run}")
+                page.wait_for_selector("text=· batch", timeout=60_000)
+            batches_after, ended = trained(page)
+            rates[side].append((batches_after - batches_before) / (ended - started))
+            browser_cores[side].append((cpu_after - cpu_before) / (ended - started))
+        page.locator(".st-key-stop_button button").click()
+    return {"rates": rates, "browser_cores": browser_cores, "window_seconds": AB_WINDOW_SECONDS}
 
 
 def _explore(spec: dict) -> dict:
@@ -443,6 +520,7 @@ WORKERS = {
     "train": _run_train,
     "board": _run_board,
     "browser": _run_browser,
+    "browser_ab": _run_browser_ab,
     "explore": _explore,
     "matmul": _matmul_peak,
 }
@@ -528,6 +606,7 @@ def comparison_table(rows: list[Row]) -> list[list[str]]:
     chapter = {row.seed: row for row in rows if row.name == "chapter"}
     reference_seconds = _mean(row.result["seconds"] for row in chapter.values())
     reference_epoch = _mean(row.result["seconds"] / row.result["epochs_run"] for row in chapter.values())
+    reference_fit = _mean(row.result["fit_seconds"] / row.result["epochs_run"] for row in chapter.values())
     cells = [
         [
             "path",
@@ -536,6 +615,8 @@ def comparison_table(rows: list[Row]) -> list[list[str]]:
             "seconds",
             "× chapter",
             "s / epoch",
+            "× chapter",
+            "training s / epoch",
             "× chapter",
             "images / s",
             "GFLOP/s",
@@ -549,6 +630,8 @@ def comparison_table(rows: list[Row]) -> list[list[str]]:
         same_seed = chapter.get(row.seed)
         ref_seconds = same_seed.result["seconds"] if same_seed else reference_seconds
         ref_epoch = same_seed.result["seconds"] / same_seed.result["epochs_run"] if same_seed else reference_epoch
+        fit_epoch = r["fit_seconds"] / r["epochs_run"] if "fit_seconds" in r else None
+        ref_fit = same_seed.result["fit_seconds"] / same_seed.result["epochs_run"] if same_seed else reference_fit
         cells.append(
             [
                 row.name,
@@ -558,12 +641,29 @@ def comparison_table(rows: list[Row]) -> list[list[str]]:
                 _format(r["seconds"] / ref_seconds if ref_seconds else None, ".2f"),
                 f"{per_epoch:.2f}",
                 _format(per_epoch / ref_epoch if ref_epoch else None, ".3f"),
+                _format(fit_epoch, ".2f"),
+                _format(fit_epoch / ref_fit if fit_epoch and ref_fit else None, ".3f"),
                 f"{r['epochs_run'] * r['train_images'] / r['seconds']:.0f}",
                 f"{row.flop() / r['seconds'] / 1e9:.0f}" if "forward_flop" in r else "-",
                 _format(r.get("test_accuracy"), ".4f"),
                 f"{row.other_load:.2f}",
             ]
         )
+    return cells
+
+
+def ab_table(rows: list[Row]) -> list[list[str]]:
+    """Return the open-against-closed windows of each browser-ab row: batches per second and Chromium's CPU."""
+    cells = [["seed", "window", "Train page", "batches / s", "Chromium cores", "time per batch, open ÷ closed"]]
+    for row in rows:
+        rates, cores = row.result["rates"], row.result["browser_cores"]
+        for index, (opened, closed) in enumerate(zip(rates["open"], rates["closed"], strict=True)):
+            for offset, side, rate in ((1, "open", opened), (2, "closed", closed)):
+                cells.append(
+                    [str(row.seed), str(2 * index + offset), side, f"{rate:.1f}", f"{cores[side][index]:.3f}", ""]
+                )
+        ratio = statistics.fmean(rates["closed"]) / statistics.fmean(rates["open"])
+        cells.append([str(row.seed), "all", "", "", "", f"{ratio:.3f}"])
     return cells
 
 
@@ -616,6 +716,18 @@ def explore_table(rows: list[Row]) -> list[list[str]]:
     return cells
 
 
+def print_tables(rows: list[Row], markdown: bool) -> None:
+    """Print every table the rows make: the comparison, its summary, the open/closed windows, the candidates."""
+    kinds = {row.name: row.spec.get("kind") for row in rows}
+    explored = [row for row in rows if kinds[row.name] in ("explore", "matmul")]
+    windows = [row for row in rows if kinds[row.name] == "browser_ab"]
+    compared = [row for row in rows if row not in explored and row not in windows]
+    tables = (comparison_table(compared), summary_table(compared), ab_table(windows), explore_table(explored))
+    for cells in tables:
+        if len(cells) > 1:
+            print(render(cells, markdown), end="\n\n")
+
+
 def render(cells: list[list[str]], markdown: bool) -> str:
     """Return table cells as aligned text or as a Markdown table."""
     if markdown:
@@ -649,7 +761,7 @@ def plot(rows: list[Row], header: dict, path: Path = PICTURE) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    compared = [row for row in rows if row.spec.get("kind") != "explore" and row.name != "matmul"]
+    compared = [row for row in rows if row.spec.get("kind") not in ("explore", "matmul", "browser_ab")]
     explored = [row for row in rows if row.spec.get("kind") == "explore"]
     panels = 2 + bool(explored)
     figure, axes = plt.subplots(1, panels, figsize=(6.2 * panels, 4.8), layout="constrained")
@@ -743,11 +855,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.plot is not None:
         saved_header, rows = load(args.plot or [args.json])
-        explored = [row for row in rows if row.spec.get("kind") in ("explore", "matmul")]
-        compared = [row for row in rows if row not in explored]
-        for cells in (comparison_table(compared), summary_table(compared), explore_table(explored)):
-            if len(cells) > 1:
-                print(render(cells, args.markdown), end="\n\n")
+        print_tables(rows, args.markdown)
         plot(rows, saved_header)
         print(f"wrote {PICTURE}")
         return 0
@@ -787,14 +895,15 @@ def main(argv: list[str] | None = None) -> int:
                 row = run_row(label, spec, args.max_wait, log, args.retries)
                 rows.append(row)
                 r = row.result
-                log(
-                    f"  {label} seed {seed}: {r['seconds']:.1f} s, {r['epochs_run']} epochs, "
-                    f"test {_format(r.get('test_accuracy'), '.4f')}, other load {row.other_load:.2f}"
-                )
+                if spec["kind"] == "browser_ab":
+                    log(f"  {label} seed {seed}: batches / s open {r['rates']['open']}, closed {r['rates']['closed']}")
+                else:
+                    log(
+                        f"  {label} seed {seed}: {r['seconds']:.1f} s, {r['epochs_run']} epochs, "
+                        f"test {_format(r.get('test_accuracy'), '.4f')}, other load {row.other_load:.2f}"
+                    )
                 save(rows, args.json, machine)
-        print(render(comparison_table(rows), args.markdown))
-        print()
-        print(render(summary_table(rows), args.markdown))
+        print_tables(rows, args.markdown)
     print(f"saved {args.json}")
     return 0
 
