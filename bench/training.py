@@ -22,6 +22,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -305,6 +306,32 @@ def _run_board(spec: dict) -> dict:
     }
 
 
+# What the Train page says when a run has ended: the epochs run and the best one.
+DONE_TEXT = r"Done: stopped after epoch (\d+); the best epoch was (\d+)"
+
+
+def _done_epochs(text: str) -> tuple[int, int]:
+    """Return (epochs run, best epoch) from the Train page's text once it says Done."""
+    found = re.search(DONE_TEXT, text)
+    return int(found.group(1)), int(found.group(2))
+
+
+def _press_slider(page, name: str, *keys: str) -> None:
+    """Press keys on the slider with widget key `name` (Home, End, ArrowRight...) and let the page settle."""
+    from bench import latency
+
+    thumb = page.locator(f".st-key-{name} input[type='range']")
+    thumb.focus()
+    for key in keys:
+        thumb.press(key)
+    latency.wait_idle(page)
+
+
+def _run_id(page) -> str:
+    """Return the run's id from the page's address (?run=), which brings the run back after a reload."""
+    return re.search(r"run=([\w-]+)", page.url).group(1)
+
+
 def _run_browser(spec: dict) -> dict:
     """Click Train in a real `streamlit run` session and time it until the page says Done."""
     from bench import latency
@@ -324,16 +351,13 @@ def _run_browser(spec: dict) -> dict:
             first_batch = time.perf_counter() - clicked
             page.wait_for_selector("text=Done: stopped after epoch", timeout=1800_000)
         wall = time.perf_counter() - clicked
-        text = page.locator("body").inner_text()
-    import re
-
-    found = re.search(r"Done: stopped after epoch (\d+); the best epoch was (\d+)", text)
+        epochs_run, best_epoch = _done_epochs(page.locator("body").inner_text())
     return {
         "seconds": wall,
         # From the first batch on the page to Done: the training itself, as fit_seconds is for the other rows.
         "fit_seconds": wall - first_batch,
-        "epochs_run": int(found.group(1)),
-        "best_epoch": int(found.group(2)),
+        "epochs_run": epochs_run,
+        "best_epoch": best_epoch,
         "train_images": 48_000,
         "val_images": 12_000,
         "peak_rss_mb": peak.megabytes,
@@ -354,25 +378,19 @@ def _run_browser_closed(spec: dict) -> dict:
     the same for the `app` row and the two are the same work, started from the app or from here.
     Leaving the page for at most 60 s keeps the run watched (the board stops runs unwatched for 90 s).
     """
-    import re
-
     from bench import latency
 
     epochs = spec.get("epochs") or 5
     with latency.running_app() as app, latency.browser_page() as page:
         page.goto(f"{app.url}/?lang=en")
         latency.wait_idle(page)
-        for name, keys in (("train_epochs", ["Home"] + ["ArrowRight"] * (epochs - 1)), ("train_patience", ["End"])):
-            thumb = page.locator(f".st-key-{name} input[type='range']")
-            thumb.focus()
-            for key in keys:
-                thumb.press(key)
-            latency.wait_idle(page)
+        _press_slider(page, "train_epochs", "Home", *["ArrowRight"] * (epochs - 1))
+        _press_slider(page, "train_patience", "End")
         clicked = time.perf_counter()
         page.locator(".st-key-train_button button").click()
         page.wait_for_selector("text=· batch", timeout=600_000)
         first_batch = time.perf_counter()
-        run = re.search(r"run=([\w-]+)", page.url).group(1)
+        run = _run_id(page)
         while True:
             # Stay away until about 10 s before the estimated end, then watch the page say Done.
             text = page.locator("body").inner_text()
@@ -396,13 +414,12 @@ def _run_browser_closed(spec: dict) -> dict:
             )
         page.wait_for_selector("text=Done: stopped after epoch", timeout=600_000)
         ended = time.perf_counter()
-        text = page.locator("body").inner_text()
-    found = re.search(r"Done: stopped after epoch (\d+); the best epoch was (\d+)", text)
+        epochs_run, best_epoch = _done_epochs(page.locator("body").inner_text())
     return {
         "seconds": ended - clicked,
         "fit_seconds": ended - first_batch,
-        "epochs_run": int(found.group(1)),
-        "best_epoch": int(found.group(2)),
+        "epochs_run": epochs_run,
+        "best_epoch": best_epoch,
         "train_images": 48_000,
         "val_images": 12_000,
         "test_accuracy": None,
@@ -433,8 +450,6 @@ def _run_browser_ab(spec: dict) -> dict:
     17% here) that comparing two whole runs carries. A window's count includes the validation passes
     that fall in it; alternating three times spreads them over both sides.
     """
-    import re
-
     from bench import latency
 
     def trained(page) -> tuple[int, float]:
@@ -448,13 +463,10 @@ def _run_browser_ab(spec: dict) -> dict:
         page.goto(f"{app.url}/?lang=en")
         latency.wait_idle(page)
         # The chapter's recipe with patience 10, so that early stopping does not end the run between windows.
-        patience = page.locator(".st-key-train_patience input[type='range']")
-        patience.focus()
-        patience.press("End")
-        latency.wait_idle(page)
+        _press_slider(page, "train_patience", "End")
         page.locator(".st-key-train_button button").click()
         page.wait_for_selector("text=Epoch 2/", timeout=600_000)
-        run = re.search(r"run=([\w-]+)", page.url).group(1)
+        run = _run_id(page)
         for side in ("open", "closed") * AB_ROUNDS:
             batches_before, started = trained(page)
             cpu_before = _chromium_cpu()
