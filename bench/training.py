@@ -793,12 +793,17 @@ def explore_table(rows: list[Row]) -> list[list[str]]:
     return cells
 
 
+def split_rows(rows: list[Row]) -> tuple[list[Row], list[Row], list[Row]]:
+    """Return the rows of whole runs to compare, of open/closed windows (browser-ab), and of candidate settings."""
+    windows = [row for row in rows if row.spec.get("kind") == "browser_ab"]
+    explored = [row for row in rows if row.spec.get("kind") in ("explore", "matmul")]
+    compared = [row for row in rows if row not in windows and row not in explored]
+    return compared, windows, explored
+
+
 def print_tables(rows: list[Row], markdown: bool) -> None:
     """Print every table the rows make: the comparison, its summary, the open/closed windows, the candidates."""
-    kinds = {row.name: row.spec.get("kind") for row in rows}
-    explored = [row for row in rows if kinds[row.name] in ("explore", "matmul")]
-    windows = [row for row in rows if kinds[row.name] == "browser_ab"]
-    compared = [row for row in rows if row not in explored and row not in windows]
+    compared, windows, explored = split_rows(rows)
     tables = (comparison_table(compared), summary_table(compared), ab_table(windows), explore_table(explored))
     for cells in tables:
         if len(cells) > 1:
@@ -838,8 +843,8 @@ def plot(rows: list[Row], header: dict, path: Path = PICTURE) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    compared = [row for row in rows if row.spec.get("kind") not in ("explore", "matmul", "browser_ab")]
-    explored = [row for row in rows if row.spec.get("kind") == "explore"]
+    compared, _, candidates = split_rows(rows)
+    explored = [row for row in candidates if row.spec.get("kind") == "explore"]
     panels = 2 + bool(explored)
     figure, axes = plt.subplots(1, panels, figsize=(6.2 * panels, 4.8), layout="constrained")
     names = list(dict.fromkeys(row.name for row in compared))
