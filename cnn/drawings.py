@@ -583,7 +583,7 @@ THIRD_DRAWINGS: tuple[Drawing, ...] = (
     ),
     Drawing(
         0,
-        "tank top",
+        "wide tank top",
         (_closed((30, 6), (38, 6), (40, 22), (60, 22), (62, 6), (70, 6), (72, 30), (78, 92), (22, 92), (28, 30)),),
     ),
     # 1 Trouser
@@ -806,7 +806,7 @@ THIRD_DRAWINGS: tuple[Drawing, ...] = (
     # 7 Sneaker
     Drawing(
         7,
-        "running shoe",
+        "running shoe with laces",
         (
             _closed((4, 84), (8, 70), (30, 60), (50, 48), (62, 38), (80, 36), (96, 42), (96, 88), (4, 90)),
             ((4, 80), (96, 80)),
@@ -822,7 +822,7 @@ THIRD_DRAWINGS: tuple[Drawing, ...] = (
     # 8 Bag
     Drawing(
         8,
-        "tote bag",
+        "tote bag with long handles",
         (_closed((14, 36), (86, 36), (80, 96), (20, 96)), ((30, 36), (34, 6), (66, 6), (70, 36))),
     ),
     Drawing(

@@ -5,7 +5,9 @@ python -m cnn.train_drawing --out runs/drawing-quick --train-limit 6000 --epochs
 
 The network and recipe are the chapter's (cnn.model.build_model through cnn.train.train);
 only the training and validation images differ: each real image is joined by one
-drawing-style copy (cnn.augment.drawing_like). The test set stays the real one.
+drawing-style copy (cnn.augment.drawing_like), and a quarter as many synthetic sketches
+(cnn.sketches, garments drawn from templates the way people draw them) join those. The
+test set stays the real one.
 """
 
 from __future__ import annotations
@@ -19,30 +21,35 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn import augment, data
+from cnn import augment, data, sketches
 from cnn.config import TrainConfig
 
 # Seeds of the drawing-style copies; the validation copies differ from the training ones.
 TRAIN_AUGMENT_SEED = 1
 VAL_AUGMENT_SEED = 2
+# Synthetic sketches (cnn.sketches) join each split at this share of its real images: 12,000
+# for the chapter's 48,000 training images, 1,200 per class.
+SKETCH_SHARE = 0.25
 
 
 @dataclasses.dataclass(frozen=True)
 class DrawingDataset:
-    """Real images plus drawing-style copies for train and val, the real test set; fits cnn.train.train."""
+    """Real images plus drawing-style copies and sketches for train and val, the real test set; fits cnn.train.train."""
 
     train: data.Split
     val: data.Split
     test: data.Split
     source: str
     real_val: data.Split  # the chapter's validation images alone, to report on
+    real_train_count: int  # how many of the training images are the chapter's own
 
 
 def with_drawings(split: data.Split, seed: int) -> data.Split:
-    """Return `split` joined by one drawing-style copy of every image, shuffled with `seed`."""
+    """Return `split` joined by one drawing-style copy of every image and by sketches, shuffled with `seed`."""
     drawn, _ = augment.drawing_like(split.images, seed=seed)
-    images = np.concatenate([split.images, drawn])
-    labels = np.concatenate([split.labels, split.labels])
+    sketched, sketch_labels = sketches.sketches(round(SKETCH_SHARE * len(split.labels)), seed=seed)
+    images = np.concatenate([split.images, drawn, sketched])
+    labels = np.concatenate([split.labels, split.labels, sketch_labels.astype(split.labels.dtype)])
     # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of both.
     order = np.random.default_rng(seed).permutation(len(labels))
     return data.Split(images[order], labels[order])
@@ -56,6 +63,7 @@ def drawing_dataset(dataset: data.Dataset, train_limit: int | None = None, val_l
         test=dataset.test,
         source=dataset.source,
         real_val=dataset.val.head(val_limit),
+        real_train_count=len(dataset.train.head(train_limit)),
     )
 
 
@@ -104,9 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     real_val = evaluate(result.model, drawing_data.real_val.scaled(), drawing_data.real_val.labels)
     metrics["val_real_accuracy"] = round(real_val.accuracy, 6)
     metrics["training_data"] = (
-        f"{len(drawing_data.train)} images: the chapter's {len(drawing_data.train) // 2} training images and one "
-        "drawing-style copy of each (cnn.augment.drawing_like); val_accuracy is on the chapter's validation "
-        "images plus one copy of each, test_accuracy on the real test set."
+        f"{len(drawing_data.train)} images: the chapter's {drawing_data.real_train_count} training images, one "
+        "drawing-style copy of each (cnn.augment.drawing_like) and "
+        f"{len(drawing_data.train) - 2 * drawing_data.real_train_count} sketches (cnn.sketches); val_accuracy is on "
+        "the chapter's validation images with copies and sketches made the same way, test_accuracy on the real "
+        "test set."
     )
     write_json_atomically(out_dir / "metrics.json", metrics)
     keys = ("val_accuracy", "val_real_accuracy", "test_accuracy", "epochs_run", "best_epoch", "seconds")

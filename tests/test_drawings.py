@@ -44,13 +44,15 @@ def test_a_brush_without_width_is_refused():
         drawings.render([[(1.0, 1.0)]], stroke_width=0)
 
 
-ALL_HAND_DRAWINGS = drawings.HAND_DRAWINGS + drawings.FRESH_DRAWINGS
+ALL_HAND_DRAWINGS = drawings.HAND_DRAWINGS + drawings.FRESH_DRAWINGS + drawings.THIRD_DRAWINGS
 
 
-def test_every_class_has_at_least_three_hand_drawings_and_two_fresh_ones():
+def test_every_class_has_at_least_three_hand_drawings_and_two_in_each_later_set():
     for label in range(config.NUM_CLASSES):
-        assert len(drawings.drawings_of(label)) >= 3, config.CLASS_NAMES_EN[label]
-        assert sum(drawing.label == label for drawing in drawings.FRESH_DRAWINGS) >= 2, config.CLASS_NAMES_EN[label]
+        name = config.CLASS_NAMES_EN[label]
+        assert len(drawings.drawings_of(label)) >= 3, name
+        assert sum(drawing.label == label for drawing in drawings.FRESH_DRAWINGS) >= 2, name
+        assert sum(drawing.label == label for drawing in drawings.THIRD_DRAWINGS) >= 2, name
 
 
 def test_hand_drawings_stay_inside_their_box_and_have_names():
@@ -164,28 +166,32 @@ def test_the_drawing_model_keeps_the_real_test_accuracy_it_records(drawing_model
     assert result.accuracy >= 0.90
 
 
-def test_the_draw_views_default_reads_hand_drawings_better_than_the_chapters_model(drawing_model):
+def test_the_draw_views_default_meets_the_targets_and_beats_the_chapters_model(drawing_model):
     from cnn import model as cnn_model
     from cnn.predict import predict_probabilities
 
-    canvases = [drawings.render_drawing(drawing) for drawing in drawings.HAND_DRAWINGS]
-    labels = np.array([drawing.label for drawing in drawings.HAND_DRAWINGS])
+    canvases = [drawings.render_drawing(drawing) for drawing in ALL_HAND_DRAWINGS]
+    labels = np.array([drawing.label for drawing in ALL_HAND_DRAWINGS])
     chosen = predict_probabilities(drawing_model, np.stack([preprocess.prepare_drawing(c) for c in canvases]))
     chapter = cnn_model.load_model(config.SHIPPED_MODEL_PATH)
     plain = predict_probabilities(chapter, np.stack([preprocess.prepare_canvas(c) for c in canvases]))
     chosen_top1 = (chosen.argmax(axis=1) == labels).mean()
     chosen_top3 = np.mean([label in np.argsort(-p)[:3] for label, p in zip(labels, chosen, strict=True)])
     assert chosen_top1 > (plain.argmax(axis=1) == labels).mean() + 0.1
-    # bench/drawings.py measures 80% / 91%; a retrained model may lose a drawing or two.
-    assert chosen_top1 >= 0.74 and chosen_top3 >= 0.85
+    # The targets for every hand drawing with the Draw view's default: 80% top-1, 95% top-3.
+    assert chosen_top1 >= 0.80 and chosen_top3 >= 0.95
 
 
-def test_the_drawing_training_data_doubles_train_and_val_and_keeps_the_real_test_set(dataset):
+def test_the_drawing_training_data_adds_copies_and_sketches_and_keeps_the_real_test_set(dataset):
     from cnn import train_drawing
 
     mixed = train_drawing.drawing_dataset(dataset, train_limit=300, val_limit=100)
-    assert len(mixed.train) == 600 and len(mixed.val) == 200 and mixed.test is dataset.test
-    assert np.array_equal(np.bincount(mixed.train.labels), 2 * np.bincount(dataset.train.labels[:300]))
+    # 300 real images, one copy of each and a quarter as many sketches, the classes in turn.
+    assert len(mixed.train) == 675 and len(mixed.val) == 225 and mixed.test is dataset.test
+    sketch_counts = np.bincount(np.arange(75) % config.NUM_CLASSES, minlength=config.NUM_CLASSES)
+    expected = 2 * np.bincount(dataset.train.labels[:300], minlength=config.NUM_CLASSES) + sketch_counts
+    assert np.array_equal(np.bincount(mixed.train.labels, minlength=config.NUM_CLASSES), expected)
+    assert mixed.real_train_count == 300
     # Every real training image is still there, next to its drawing-style copy.
     real = {image.tobytes() for image in dataset.train.images[:300]}
     assert sum(image.tobytes() in real for image in mixed.train.images) >= 300
