@@ -8,7 +8,8 @@ Evaluation sets (all made from the real test set or by hand, never from training
 - original: the test images as they are;
 - photo round trip: test images as product-photo-like JPEG uploads (cnn.augment.photo_like), through prepare_bytes;
 - outline drawings: test images traced into canvas strokes (cnn.drawings.outline_drawing), through prepare_canvas;
-- hand drawings: cnn.drawings.HAND_DRAWINGS rendered like the canvas, through prepare_canvas.
+- hand drawings: cnn.drawings.HAND_DRAWINGS, FRESH_DRAWINGS and THIRD_DRAWINGS rendered like the canvas,
+  through prepare_canvas, each set on its own and all together.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ GAPS = (5, 10)
 # An unsteady hand: how far (in 0-100 drawing units) traced outlines wander.
 WOBBLE = 0.8
 PICTURE = Path(__file__).resolve().parent / "drawings.png"
+# The sets of hand drawings, in the order they were written; each was measured first as it is.
+HAND_SETS = {
+    "hand drawings": drawings.HAND_DRAWINGS,
+    "fresh hand drawings": drawings.FRESH_DRAWINGS,
+    "third hand drawings": drawings.THIRD_DRAWINGS,
+}
+# How the picture marks the drawings of each set.
+SET_MARKS = ("", "* ", "+ ")
 
 
 def top_k(probabilities: np.ndarray, labels: np.ndarray, k: int) -> float:
@@ -107,15 +116,20 @@ def main(argv: list[str] | None = None) -> int:
     }
     outline_seconds = time.perf_counter() - started
 
-    hand_labels = np.array([drawing.label for drawing in drawings.HAND_DRAWINGS])
-    hand = hand_inputs(drawings.HAND_DRAWINGS)
-    fresh_labels = np.array([drawing.label for drawing in drawings.FRESH_DRAWINGS])
-    fresh = hand_inputs(drawings.FRESH_DRAWINGS)
+    hand_sets = {
+        name: (hand_inputs(members), np.array([drawing.label for drawing in members]))
+        for name, members in HAND_SETS.items()
+    }
+    hand, hand_labels = hand_sets["hand drawings"]
+    # Every hand drawing together, at each width and variant: the figure the targets are judged on.
+    every = {
+        key: np.concatenate([inputs[key] for inputs, _ in hand_sets.values()]) for key in hand_sets["hand drawings"][0]
+    }
+    every_labels = np.concatenate([labels_of_set for _, labels_of_set in hand_sets.values()])
+    hand_sets["all hand drawings"] = (every, every_labels)
 
-    print(
-        f"## Accuracy (top-1 / top-3, %), {len(sample)} test images, {len(hand_labels)} hand drawings, "
-        f"{len(fresh_labels)} fresh hand drawings\n"
-    )
+    counts = ", ".join(f"{len(labels_of_set)} {name}" for name, (_, labels_of_set) in hand_sets.items())
+    print(f"## Accuracy (top-1 / top-3, %), {len(sample)} test images, {counts}\n")
     print(
         f"Hand drawings at the default brush width, {drawings.DEFAULT_BRUSH_WIDTH} px on a "
         f"{drawings.CANVAS_SIZE} px canvas; outline drawings at the same width with a wobble of {WOBBLE}.\n"
@@ -129,19 +143,14 @@ def main(argv: list[str] | None = None) -> int:
         print(row(model_name, "photo round trip", "prepare_bytes", *map(percent, photo)))
         for name in CANVAS_VARIANTS:
             print(row(model_name, "outline drawings", name, *map(percent, scores(model, outlines[name], labels))))
-        for name in CANVAS_VARIANTS:
-            result = scores(model, hand[(drawings.DEFAULT_BRUSH_WIDTH, name)], hand_labels)
-            print(row(model_name, "hand drawings", name, *map(percent, result)))
-        for name in CANVAS_VARIANTS:
-            result = scores(model, fresh[(drawings.DEFAULT_BRUSH_WIDTH, name)], fresh_labels)
-            print(row(model_name, "fresh hand drawings", name, *map(percent, result)))
+        for set_name, (inputs, labels_of_set) in hand_sets.items():
+            for name in CANVAS_VARIANTS:
+                result = scores(model, inputs[(drawings.DEFAULT_BRUSH_WIDTH, name)], labels_of_set)
+                print(row(model_name, set_name, name, *map(percent, result)))
         print(row(model_name, "photo round trip minus original", "", f"{100 * (photo[0] - original[0]):+.1f}", ""))
 
-    for title, inputs, labels_of_set in (
-        ("Hand drawings", hand, hand_labels),
-        ("Fresh hand drawings", fresh, fresh_labels),
-    ):
-        print(f"\n## {title} by brush width (top-1 / top-3, %)\n")
+    for set_name, (inputs, labels_of_set) in hand_sets.items():
+        print(f"\n## {set_name.capitalize()} by brush width (top-1 / top-3, %)\n")
         header = [f"{width} px" for width in BRUSH_WIDTHS]
         print(row("model", "preprocessing", *header))
         print(row("---", "---", *["---:"] * len(header)))
@@ -176,13 +185,11 @@ def main(argv: list[str] | None = None) -> int:
             cells = [" / ".join(map(percent, scores(model, images, hand_labels))) for images in sets]
             print(row(model_name, name, *cells))
 
-    print("\n## Per class, both sets of hand drawings at the default brush width, fill (top-1 hits of drawings)\n")
+    print("\n## Per class, all hand drawings at the default brush width, fill (top-1 hits of drawings)\n")
     print(row("model", *config.CLASS_NAMES_EN))
     print(row("---", *["---:"] * config.NUM_CLASSES))
-    both_sets = np.concatenate(
-        [hand[(drawings.DEFAULT_BRUSH_WIDTH, "fill")], fresh[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]]
-    )
-    both_labels = np.concatenate([hand_labels, fresh_labels])
+    both_sets = every[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]
+    both_labels = every_labels
     for model_name, model in models.items():
         predictions = predict_probabilities(model, both_sets).argmax(axis=1)
         cells = [
@@ -213,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     picture_model = "drawing" if "drawing" in models else "chapter"
-    draw_picture(models[picture_model], picture_model, both_sets, both_labels, len(hand_labels))
+    marks = np.concatenate([np.full(len(members), index) for index, members in enumerate(HAND_SETS.values())])
+    draw_picture(models[picture_model], picture_model, both_sets, both_labels, marks)
     print(f"wrote {PICTURE.name}: the hand drawings as the model sees them, with the {picture_model} model's answers")
     return 0
 
@@ -232,21 +240,21 @@ def hand_inputs(hand_drawings) -> dict:
     }
 
 
-def draw_picture(model, model_name: str, prepared: np.ndarray, labels: np.ndarray, first_set: int) -> None:
+def draw_picture(model, model_name: str, prepared: np.ndarray, labels: np.ndarray, sets: np.ndarray) -> None:
     """Write every hand drawing (as the model sees it) with its prediction, green when right, red when wrong.
 
-    Drawings from `first_set` on (the fresh set) are marked with an asterisk.
+    `sets` numbers each drawing's set (0 first, 1 fresh, 2 third); titles mark them with SET_MARKS.
     """
     probabilities = predict_probabilities(model, prepared)
     predicted = probabilities.argmax(axis=1)
     titles = [
-        f"{'* ' if i >= first_set else ''}{config.CLASS_NAMES_EN[p]} {probabilities[i, p]:.0%}"
-        for i, p in enumerate(predicted)
+        f"{SET_MARKS[sets[i]]}{config.CLASS_NAMES_EN[p]} {probabilities[i, p]:.0%}" for i, p in enumerate(predicted)
     ]
     colors = ["#2ca02c" if p == label else "#d62728" for p, label in zip(predicted, labels, strict=True)]
-    figure = plots.image_grid(prepared, titles, columns=8, title_colors=colors, cell=1.3)
+    figure = plots.image_grid(prepared, titles, columns=10, title_colors=colors, cell=1.3)
     figure.suptitle(
-        f"Hand drawings, fill, {model_name} model (green: right, red: wrong; *: the fresh set)", fontsize=10
+        f"Hand drawings, fill, {model_name} model (green: right, red: wrong; *: the fresh set, +: the third)",
+        fontsize=10,
     )
     PICTURE.write_bytes(plots.to_png(figure, dpi=90))
 

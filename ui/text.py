@@ -244,9 +244,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "draw.model_drawing": {"ko": "그림용 모델 (추천)", "en": "Drawing model (recommended)"},
     "draw.model_active": {"ko": "사용 중인 모델: {name}", "en": "Active model: {name}"},
     "draw.model_help": {
-        "ko": "그림용 모델은 윤곽선과 채운 그림으로 함께 훈련해서 손그림을 더 잘 알아봅니다.",
-        "en": "The drawing model was also trained on outline and filled versions of the images, "
-        "so it reads hand drawings better.",
+        "ko": "그림용 모델은 윤곽선과 채운 그림, 그리고 사람이 그리듯 만든 스케치로 함께 훈련해서 "
+        "손그림을 더 잘 알아봅니다.",
+        "en": "The drawing model was also trained on outline and filled versions of the images and on "
+        "sketches made the way people draw each garment, so it reads hand drawings better.",
     },
     "draw.brush": {"ko": "붓 굵기", "en": "Brush width"},
     "draw.model": {"ko": "그림 인식에 쓸 모델", "en": "Model for drawings"},
