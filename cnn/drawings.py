@@ -21,8 +21,8 @@ DRAW_VIEW_MODEL_DIR = config.DRAWING_MODEL_DIR
 # The Draw view's canvas is square, about 280x280 CSS pixels (10x the model's 28).
 CANVAS_SIZE = 280
 # The Draw view's brush width in canvas pixels: in bench/drawings.py every width from 6 to 32
-# reads within a drawing or two of the best on a 280-pixel canvas, and 16 is thick enough to
-# close the small gaps of a real hand, which filling closed outlines needs.
+# reads within a few drawings of 75 of the best on a 280-pixel canvas (16 px ties for the best
+# top-3), and 16 is thick enough to close the small gaps of a real hand, which filling needs.
 DEFAULT_BRUSH_WIDTH = 16
 # Sensible bounds for the app's brush-width slider.
 BRUSH_WIDTH_RANGE = (4, 40)
