@@ -38,17 +38,8 @@ def _u(rng: np.random.Generator, low: float, high: float) -> float:
     return float(rng.uniform(low, high))
 
 
-def _closed(points) -> list:
-    return [*points, points[0]]
-
-
-def _mirrored(left) -> list:
-    """Return a closed outline from its left half, drawn from the top centre round to the bottom centre."""
-    return _closed([*left, *[(100 - x, y) for x, y in reversed(left)]])
-
-
 def _rectangle(left: float, top: float, right: float, bottom: float) -> list:
-    return _closed([(left, top), (right, top), (right, bottom), (left, bottom)])
+    return drawings.closed((left, top), (right, top), (right, bottom), (left, bottom))
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, steps: int = 9) -> list:
@@ -94,7 +85,12 @@ def _top_outline(rng, *, sleeve_end: float, sleeve_angle: float, hem: float, hem
         (50 - hem_half, hem),
         (50, hem),
     ]
-    return _mirrored(left), {"top": top, "neck": neck_half, "armpit": (armpit_x, armpit_y), "cuff": (out_x, in_x)}
+    return drawings.symmetric(left), {
+        "top": top,
+        "neck": neck_half,
+        "armpit": (armpit_x, armpit_y),
+        "cuff": (out_x, in_x),
+    }
 
 
 def t_shirt(rng) -> list:
@@ -111,7 +107,7 @@ def t_shirt(rng) -> list:
             (50 - waist - 2, hem),
             (50, hem),
         ]
-        return [_mirrored(left)]
+        return [drawings.symmetric(left)]
     hem = _u(rng, 78, 98)
     outline, parts = _top_outline(
         rng,
@@ -137,16 +133,14 @@ def trouser(rng) -> list:
     leg_out = 50 - waist - flare
     leg_in = 50 - gap
     strokes = [
-        _closed(
-            [
-                (50 - waist, top),
-                (50 + waist, top),
-                (100 - leg_out, hem),
-                (100 - leg_in, hem),
-                (50, crotch),
-                (leg_in, hem),
-                (leg_out, hem),
-            ]
+        drawings.closed(
+            (50 - waist, top),
+            (50 + waist, top),
+            (100 - leg_out, hem),
+            (100 - leg_in, hem),
+            (50, crotch),
+            (leg_in, hem),
+            (leg_out, hem),
         )
     ]
     if rng.random() < 0.5:
@@ -218,7 +212,7 @@ def dress(rng) -> list:
             (50 - skirt, hem),
             (50, hem),
         ]
-    strokes = [_mirrored(left)]
+    strokes = [drawings.symmetric(left)]
     if rng.random() < 0.4:
         strokes.append([(50 - waist, waist_y), (50 + waist, waist_y)])
     return strokes
@@ -303,16 +297,14 @@ def sneaker(rng) -> list:
     sole, height, collar = _u(rng, 84, 96), _u(rng, 30, 56), _u(rng, 60, 80)
     toe_y = sole - _u(rng, 10, 20)
     ankle = sole - height
-    outline = _closed(
-        [
-            (2, sole),
-            (_u(rng, 0, 6), toe_y),
-            (_u(rng, 24, 36), toe_y - _u(rng, 4, 12)),
-            (collar - _u(rng, 16, 24), ankle + _u(rng, 6, 14)),
-            (collar, ankle),
-            (98, ankle + _u(rng, 0, 6)),
-            (98, sole),
-        ]
+    outline = drawings.closed(
+        (2, sole),
+        (_u(rng, 0, 6), toe_y),
+        (_u(rng, 24, 36), toe_y - _u(rng, 4, 12)),
+        (collar - _u(rng, 16, 24), ankle + _u(rng, 6, 14)),
+        (collar, ankle),
+        (98, ankle + _u(rng, 0, 6)),
+        (98, sole),
     )
     strokes = [outline]
     if rng.random() < 0.7:
@@ -331,7 +323,9 @@ def bag(rng) -> list:
     top, bottom = _u(rng, 30, 50), _u(rng, 90, 100)
     half_top, half_bottom = _u(rng, 28, 44), _u(rng, 34, 48)
     strokes = [
-        _closed([(50 - half_top, top), (50 + half_top, top), (50 + half_bottom, bottom), (50 - half_bottom, bottom)])
+        drawings.closed(
+            (50 - half_top, top), (50 + half_top, top), (50 + half_bottom, bottom), (50 - half_bottom, bottom)
+        )
     ]
     handle = rng.random()
     if handle < 0.5:
@@ -356,16 +350,14 @@ def ankle_boot(rng) -> list:
     sole, shaft_top = _u(rng, 88, 98), _u(rng, 2, 16)
     shaft_left = _u(rng, 48, 62)
     instep = _u(rng, 44, 60)
-    outline = _closed(
-        [
-            (2, sole),
-            (_u(rng, 0, 6), sole - _u(rng, 10, 22)),
-            (_u(rng, 18, 30), instep + _u(rng, 4, 12)),
-            (shaft_left - _u(rng, 0, 6), instep),
-            (shaft_left, shaft_top),
-            (_u(rng, 88, 98), shaft_top),
-            (_u(rng, 94, 100), sole),
-        ]
+    outline = drawings.closed(
+        (2, sole),
+        (_u(rng, 0, 6), sole - _u(rng, 10, 22)),
+        (_u(rng, 18, 30), instep + _u(rng, 4, 12)),
+        (shaft_left - _u(rng, 0, 6), instep),
+        (shaft_left, shaft_top),
+        (_u(rng, 88, 98), shaft_top),
+        (_u(rng, 94, 100), sole),
     )
     strokes = [outline]
     if rng.random() < 0.6:
