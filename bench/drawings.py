@@ -188,12 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     print("\n## Per class, all hand drawings at the default brush width, fill (top-1 hits of drawings)\n")
     print(row("model", *config.CLASS_NAMES_EN))
     print(row("---", *["---:"] * config.NUM_CLASSES))
-    both_sets = every[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]
-    both_labels = every_labels
+    every_filled = every[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]
     for model_name, model in models.items():
-        predictions = predict_probabilities(model, both_sets).argmax(axis=1)
+        predictions = predict_probabilities(model, every_filled).argmax(axis=1)
         cells = [
-            f"{int(np.sum((predictions == both_labels) & (both_labels == c)))}/{int(np.sum(both_labels == c))}"
+            f"{int(np.sum((predictions == every_labels) & (every_labels == c)))}/{int(np.sum(every_labels == c))}"
             for c in range(config.NUM_CLASSES)
         ]
         print(row(model_name, *cells))
@@ -221,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
 
     picture_model = "drawing" if "drawing" in models else "chapter"
     marks = np.concatenate([np.full(len(members), index) for index, members in enumerate(HAND_SETS.values())])
-    draw_picture(models[picture_model], picture_model, both_sets, both_labels, marks)
+    draw_picture(models[picture_model], picture_model, every_filled, every_labels, marks)
     print(f"wrote {PICTURE.name}: the hand drawings as the model sees them, with the {picture_model} model's answers")
     return 0
 

@@ -50,7 +50,7 @@ def with_drawings(split: data.Split, seed: int) -> data.Split:
     sketched, sketch_labels = sketches.sketches(round(SKETCH_SHARE * len(split.labels)), seed=seed)
     images = np.concatenate([split.images, drawn, sketched])
     labels = np.concatenate([split.labels, split.labels, sketch_labels.astype(split.labels.dtype)])
-    # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of both.
+    # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of all three kinds.
     order = np.random.default_rng(seed).permutation(len(labels))
     return data.Split(images[order], labels[order])
 
