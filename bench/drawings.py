@@ -6,9 +6,11 @@ python bench/drawings.py --examples           # (re)writes the example uploads i
 
 Evaluation sets (all made from the real test set or by hand, never from training images):
 - original: the test images as they are;
-- photo round trip: test images as product-photo-like JPEG uploads (cnn.augment.photo_like), through prepare_bytes;
-- outline drawings: test images traced into canvas strokes (cnn.drawings.outline_drawing), through prepare_canvas;
-- hand drawings: cnn.drawings.HAND_DRAWINGS, FRESH_DRAWINGS and THIRD_DRAWINGS rendered like the canvas,
+- photo round trip: test images as product-photo-like JPEG uploads (cnn.drawing.augment.photo_like),
+  through prepare_bytes;
+- outline drawings: test images traced into canvas strokes (cnn.drawing.drawings.outline_drawing),
+  through prepare_canvas;
+- hand drawings: cnn.drawing.drawings.HAND_DRAWINGS, FRESH_DRAWINGS and THIRD_DRAWINGS rendered like the canvas,
   through prepare_canvas, each set on its own and all together.
 """
 
@@ -24,8 +26,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import median_ms
-from cnn import augment, config, drawings, plots, preprocess
+from cnn import config, plots, preprocess
 from cnn import model as cnn_model
+from cnn.drawing import augment, drawings
 from cnn.predict import predict_one, predict_probabilities
 
 # Preprocessing variants of a canvas drawing: keyword arguments of preprocess.prepare_canvas.

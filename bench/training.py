@@ -108,7 +108,7 @@ def busy_cores(seconds: float = 3.0) -> float:
 def heavy_processes() -> list[str]:
     """Return the command lines of other training, test or app processes on this machine."""
     found = subprocess.run(
-        ["pgrep", "-af", "cnn.train|train_drawing|pytest|streamlit|bench"], capture_output=True, text=True
+        ["pgrep", "-af", "cnn.train|cnn.drawing.train|pytest|streamlit|bench"], capture_output=True, text=True
     ).stdout.splitlines()
     mine = {str(os.getpid()), str(os.getppid())}
     return [line for line in found if line.split()[0] not in mine and "pgrep" not in line]

@@ -50,7 +50,7 @@ MODELS_DIR = ASSETS_DIR / "models"
 # The model trained with the chapter's recipe; the app starts on it.
 SHIPPED_MODEL_DIR = MODELS_DIR / "chapter"
 SHIPPED_MODEL_PATH = SHIPPED_MODEL_DIR / "model.keras"
-# A second model trained to read drawings (cnn.train_drawing); optional in the app.
+# A second model trained to read drawings (cnn.drawing.train); optional in the app.
 DRAWING_MODEL_DIR = MODELS_DIR / "drawing"
 EXAMPLES_DIR = ASSETS_DIR / "examples"
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from cnn import augment, config, drawings, preprocess
+from cnn import config, preprocess
+from cnn.drawing import augment, drawings
 
 
 def test_a_single_point_is_a_round_dot_as_wide_as_the_brush():
@@ -183,7 +184,7 @@ def test_the_draw_views_default_meets_the_targets_and_beats_the_chapters_model(d
 
 
 def test_the_drawing_training_data_adds_copies_and_sketches_and_keeps_the_real_test_set(dataset):
-    from cnn import train_drawing
+    from cnn.drawing import train as train_drawing
 
     mixed = train_drawing.drawing_dataset(dataset, train_limit=300, val_limit=100)
     # 300 real images, one copy of each and a quarter as many sketches, the classes in turn.
@@ -201,7 +202,7 @@ def test_the_drawing_training_data_adds_copies_and_sketches_and_keeps_the_real_t
 def test_the_drawing_training_command_writes_a_model_with_real_test_figures(tmp_path, capsys):
     import json
 
-    from cnn import train_drawing
+    from cnn.drawing import train as train_drawing
 
     args = ["--out", str(tmp_path), "--train-limit", "400", "--val-limit", "100", "--epochs", "1"]
     assert train_drawing.main(args) == 0

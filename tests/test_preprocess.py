@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn import augment, config, drawings, preprocess
+from cnn import config, preprocess
+from cnn.drawing import augment, drawings
 
 
 def encode(image: Image.Image, fmt="PNG", **options) -> bytes:

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from cnn import config, drawings, sketches
+from cnn import config
+from cnn.drawing import drawings, sketches
 
 
 def _box(strokes) -> tuple[float, float]:

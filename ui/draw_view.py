@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn import drawings, preprocess
+from cnn import preprocess
+from cnn.drawing import drawings
 from ui import prediction, state
 from ui.text import t
 

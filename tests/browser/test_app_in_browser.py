@@ -21,7 +21,8 @@ from app_driver import (
 )
 from PIL import Image
 
-from cnn import config, drawings, preprocess
+from cnn import config, preprocess
+from cnn.drawing import drawings
 from cnn.predict import predict_one
 from ui.text import PAGE_HEADERS, STRINGS
 

@@ -1,6 +1,6 @@
 """Synthetic sketches of every class: garments as people draw them, from randomised templates.
 
-The drawing model's other training copies (cnn.augment) are traced from dataset photos, so
+The drawing model's other training copies (cnn.drawing.augment) are traced from dataset photos, so
 they carry what a photo shows: a coat and a shirt have the same outline there, told apart by
 texture and shading that no drawing has. A student tells them apart with other signs: a coat
 is long and open down the front, with lapels, pockets or a belt; a shirt has a collar, a
@@ -16,7 +16,8 @@ import itertools
 
 import numpy as np
 
-from cnn import config, drawings, preprocess
+from cnn import config, preprocess
+from cnn.drawing import drawings
 
 # Sketches are rendered on a canvas of this size (half the Draw view's): after preprocessing the
 # 28x28 result differs from a 280-pixel rendering by 0.025 of full brightness on average

@@ -14,7 +14,8 @@ import io
 import numpy as np
 from PIL import Image
 
-from cnn import config, drawings, preprocess
+from cnn import config, preprocess
+from cnn.drawing import drawings
 
 # Drawings are made at twice the dataset's resolution, so strokes can be half a pixel wide.
 WORK_SCALE = 2

@@ -555,7 +555,7 @@ FRESH_DRAWINGS: tuple[Drawing, ...] = (
 
 
 # A third set, written on 2026-11-29 (evening) before the sketch-template training copies
-# (cnn.sketches) existed and before any model was measured on it, in a looser hand than the
+# (cnn.drawing.sketches) existed and before any model was measured on it, in a looser hand than the
 # first two: outlines entered point by point, lopsided, not mirrored. Both earlier sets had by
 # then helped decide how the drawing model is trained, so this is the independent check of the
 # sketch templates. Not to be changed after measuring.

@@ -1,12 +1,12 @@
 """Train the drawing-friendly model: the chapter's CNN, on the real images plus drawing-style copies of them.
 
-python -m cnn.train_drawing --out assets/models/drawing
-python -m cnn.train_drawing --out runs/drawing-quick --train-limit 6000 --epochs 3
+python -m cnn.drawing.train --out assets/models/drawing
+python -m cnn.drawing.train --out runs/drawing-quick --train-limit 6000 --epochs 3
 
 The network and recipe are the chapter's (cnn.model.build_model through cnn.train.train);
 only the training and validation images differ: each real image is joined by one
-drawing-style copy (cnn.augment.drawing_like), and a quarter as many synthetic sketches
-(cnn.sketches, garments drawn from templates the way people draw them) join those. The
+drawing-style copy (cnn.drawing.augment.drawing_like), and a quarter as many synthetic sketches
+(cnn.drawing.sketches, garments drawn from templates the way people draw them) join those. The
 test set stays the real one.
 """
 
@@ -21,13 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn import augment, data, sketches
+from cnn import data
 from cnn.config import TrainConfig
+from cnn.drawing import augment, sketches
 
 # Seeds of the drawing-style copies; the validation copies differ from the training ones.
 TRAIN_AUGMENT_SEED = 1
 VAL_AUGMENT_SEED = 2
-# Synthetic sketches (cnn.sketches) join each split at this share of its real images: 12,000
+# Synthetic sketches (cnn.drawing.sketches) join each split at this share of its real images: 12,000
 # for the chapter's 48,000 training images, 1,200 per class.
 SKETCH_SHARE = 0.25
 
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     from cnn.train import TerminalProgress, save_run, train, write_json_atomically
 
     defaults = TrainConfig()
-    parser = argparse.ArgumentParser(prog="python -m cnn.train_drawing", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m cnn.drawing.train", description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="folder for model.keras, history.json, metrics.json")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
@@ -113,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     metrics["val_real_accuracy"] = round(real_val.accuracy, 6)
     metrics["training_data"] = (
         f"{len(drawing_data.train)} images: the chapter's {drawing_data.real_train_count} training images, one "
-        "drawing-style copy of each (cnn.augment.drawing_like) and "
-        f"{len(drawing_data.train) - 2 * drawing_data.real_train_count} sketches (cnn.sketches); val_accuracy is on "
-        "the chapter's validation images with copies and sketches made the same way, test_accuracy on the real "
-        "test set."
+        "drawing-style copy of each (cnn.drawing.augment.drawing_like) and "
+        f"{len(drawing_data.train) - 2 * drawing_data.real_train_count} sketches (cnn.drawing.sketches); "
+        "val_accuracy is on the chapter's validation images with copies and sketches made the same way, "
+        "test_accuracy on the real test set."
     )
     write_json_atomically(out_dir / "metrics.json", metrics)
     keys = ("val_accuracy", "val_real_accuracy", "test_accuracy", "epochs_run", "best_epoch", "seconds")
