@@ -10,7 +10,7 @@ Evaluation sets (all made from the real test set or by hand, never from training
   through prepare_bytes;
 - outline drawings: test images traced into canvas strokes (cnn.drawing.drawings.outline_drawing),
   through prepare_canvas;
-- hand drawings: cnn.drawing.drawings.HAND_DRAWINGS, FRESH_DRAWINGS and THIRD_DRAWINGS rendered like the canvas,
+- hand drawings: cnn.drawing.hand_sets.TUNING, FRESH_DRAWINGS and THIRD_DRAWINGS rendered like the canvas,
   through prepare_canvas, each set on its own and all together.
 """
 
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.timing import median_ms
 from cnn import config, plots, preprocess
 from cnn import model as cnn_model
-from cnn.drawing import augment, drawings
+from cnn.drawing import augment, drawings, hand_sets
 from cnn.predict import predict_one, predict_probabilities
 
 # Preprocessing variants of a canvas drawing: keyword arguments of preprocess.prepare_canvas.
@@ -46,10 +46,11 @@ GAPS = (5, 10)
 WOBBLE = 0.8
 PICTURE = Path(__file__).resolve().parent / "drawings.png"
 # The sets of hand drawings, in the order they were written; each was measured first as it is.
+# The printed names are the ones bench/README.md's tables use.
 HAND_SETS = {
-    "hand drawings": drawings.HAND_DRAWINGS,
-    "fresh hand drawings": drawings.FRESH_DRAWINGS,
-    "third hand drawings": drawings.THIRD_DRAWINGS,
+    "hand drawings": hand_sets.TUNING,
+    "fresh hand drawings": hand_sets.HELD_OUT_1,
+    "third hand drawings": hand_sets.HELD_OUT_2,
 }
 # How the picture marks the drawings of each set.
 SET_MARKS = ("", "* ", "+ ")
@@ -134,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = ", ".join(f"{len(labels_of_set)} {name}" for name, (_, labels_of_set) in hand_sets.items())
     print(f"## Accuracy (top-1 / top-3, %), {len(sample)} test images, {counts}\n")
     print(
-        f"Hand drawings at the default brush width, {drawings.DEFAULT_BRUSH_WIDTH} px on a "
-        f"{drawings.CANVAS_SIZE} px canvas; outline drawings at the same width with a wobble of {WOBBLE}.\n"
+        f"Hand drawings at the default brush width, {config.DEFAULT_BRUSH_WIDTH} px on a "
+        f"{config.CANVAS_SIZE} px canvas; outline drawings at the same width with a wobble of {WOBBLE}.\n"
     )
     print(row("model", "set", "preprocessing", "top-1", "top-3"))
     print(row("---", "---", "---", "---:", "---:"))
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             print(row(model_name, "outline drawings", name, *map(percent, scores(model, outlines[name], labels))))
         for set_name, (inputs, labels_of_set) in hand_sets.items():
             for name in CANVAS_VARIANTS:
-                result = scores(model, inputs[(drawings.DEFAULT_BRUSH_WIDTH, name)], labels_of_set)
+                result = scores(model, inputs[(config.DEFAULT_BRUSH_WIDTH, name)], labels_of_set)
                 print(row(model_name, set_name, name, *map(percent, result)))
         print(row(model_name, "photo round trip minus original", "", f"{100 * (photo[0] - original[0]):+.1f}", ""))
 
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(row(model_name, name, *cells))
 
     print("\n## Hand drawings whose outlines do not quite close (top-1 / top-3, %)\n")
-    header = [f"gap {gap} ({gap * drawings.CANVAS_SIZE * (1 - 2 * drawings.MARGIN) / 100:.0f} px)" for gap in GAPS]
+    header = [f"gap {gap} ({gap * config.CANVAS_SIZE * (1 - 2 * drawings.MARGIN) / 100:.0f} px)" for gap in GAPS]
     print(row("model", "preprocessing", "closed", *header))
     print(row("---", "---", "---:", *["---:"] * len(GAPS)))
     gapped = {
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                 preprocess.prepare_canvas(
                     drawings.render(drawings.scale_strokes(drawings.with_gap(drawing.strokes, gap))), **options
                 )
-                for drawing in drawings.HAND_DRAWINGS
+                for drawing in hand_sets.TUNING
             ]
         )
         for gap in GAPS
@@ -184,14 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     for model_name, model in models.items():
         for name in ("plain", "fill"):
-            sets = [hand[(drawings.DEFAULT_BRUSH_WIDTH, name)]] + [gapped[(gap, name)] for gap in GAPS]
+            sets = [hand[(config.DEFAULT_BRUSH_WIDTH, name)]] + [gapped[(gap, name)] for gap in GAPS]
             cells = [" / ".join(map(percent, scores(model, images, hand_labels))) for images in sets]
             print(row(model_name, name, *cells))
 
     print("\n## Per class, all hand drawings at the default brush width, fill (top-1 hits of drawings)\n")
     print(row("model", *config.CLASS_NAMES_EN))
     print(row("---", *["---:"] * config.NUM_CLASSES))
-    every_filled = every[(drawings.DEFAULT_BRUSH_WIDTH, "fill")]
+    every_filled = every[(config.DEFAULT_BRUSH_WIDTH, "fill")]
     for model_name, model in models.items():
         predictions = predict_probabilities(model, every_filled).argmax(axis=1)
         cells = [
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(row(model_name, *cells))
 
     print("\n## Speed (median of 200 calls, one 280x280 RGBA canvas)\n")
-    canvas = drawings.render_drawing(drawings.HAND_DRAWINGS[0])
+    canvas = drawings.render_drawing(hand_sets.TUNING[0])
     print(row("step", "ms"))
     print(row("---", "---:"))
     for name, options in CANVAS_VARIANTS.items():
@@ -283,7 +284,7 @@ def write_examples(test) -> None:
         path = folder / f"{example_name(label, 'photo')}.jpg"
         path.write_bytes(augment.photo_like(test.images[index], rng))
         print(f"wrote {path.relative_to(config.PROJECT_DIR)} (test image {index})")
-    by_name = {drawing.name: drawing for drawing in drawings.HAND_DRAWINGS}
+    by_name = {drawing.name: drawing for drawing in hand_sets.TUNING}
     for name in EXAMPLE_DRAWINGS:
         drawing = by_name[name]
         canvas = drawings.render_drawing(drawing, background=(255, 255, 255))

@@ -61,7 +61,7 @@ def server_side(runs: int) -> list[tuple[str, float, str]]:
     )
     keras_model = cnn_model.load_model(config.SHIPPED_MODEL_PATH)
     keras_model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
-    rgba = drawings.render(TROUSER_STROKES, stroke_width=drawings.DEFAULT_BRUSH_WIDTH)  # as st_canvas gives it
+    rgba = drawings.render(TROUSER_STROKES, stroke_width=config.DEFAULT_BRUSH_WIDTH)  # as st_canvas gives it
     # The Draw view's call, and the drawing-friendly one where this checkout has it.
     prepare = getattr(preprocess, "prepare_drawing", preprocess.prepare_canvas)
     image = prepare(rgba)

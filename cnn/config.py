@@ -54,6 +54,17 @@ SHIPPED_MODEL_PATH = SHIPPED_MODEL_DIR / "model.keras"
 DRAWING_MODEL_DIR = MODELS_DIR / "drawing"
 EXAMPLES_DIR = ASSETS_DIR / "examples"
 
+# The Draw page. It starts on the drawing model when that is shipped, since it reads outlines the
+# chapter's model does not (bench/README.md#drawings); the lesson's model stays the chapter's.
+DRAW_VIEW_MODEL_DIR = DRAWING_MODEL_DIR
+# The canvas is square, 10x the model's 28 pixels a side.
+CANVAS_SIZE = 280
+# The brush width in canvas pixels: it reads as well as any other width and is thick enough to
+# close the small gaps of a real hand, which filling needs (bench/README.md#what-the-figures-say).
+DEFAULT_BRUSH_WIDTH = 16
+# Sensible bounds for the brush-width slider.
+BRUSH_WIDTH_RANGE = (4, 40)
+
 # Where the dataset may live, searched in this order (see cnn.data).
 DATA_DIR_ENV = "FASHION_MNIST_DIR"
 DEBIAN_DATA_DIR = Path("/usr/share/datasets/fashion-mnist")

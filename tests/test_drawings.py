@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cnn import config, preprocess
-from cnn.drawing import augment, drawings
+from cnn.drawing import augment, drawings, hand_sets
 
 
 def test_a_single_point_is_a_round_dot_as_wide_as_the_brush():
@@ -45,15 +45,15 @@ def test_a_brush_without_width_is_refused():
         drawings.render([[(1.0, 1.0)]], stroke_width=0)
 
 
-ALL_HAND_DRAWINGS = drawings.HAND_DRAWINGS + drawings.FRESH_DRAWINGS + drawings.THIRD_DRAWINGS
+ALL_HAND_DRAWINGS = hand_sets.TUNING + hand_sets.HELD_OUT_1 + hand_sets.HELD_OUT_2
 
 
 def test_every_class_has_at_least_three_hand_drawings_and_two_in_each_later_set():
     for label in range(config.NUM_CLASSES):
         name = config.CLASS_NAMES_EN[label]
-        assert len(drawings.drawings_of(label)) >= 3, name
-        assert sum(drawing.label == label for drawing in drawings.FRESH_DRAWINGS) >= 2, name
-        assert sum(drawing.label == label for drawing in drawings.THIRD_DRAWINGS) >= 2, name
+        assert len(hand_sets.drawings_of(label)) >= 3, name
+        assert sum(drawing.label == label for drawing in hand_sets.HELD_OUT_1) >= 2, name
+        assert sum(drawing.label == label for drawing in hand_sets.HELD_OUT_2) >= 2, name
 
 
 def test_hand_drawings_stay_inside_their_box_and_have_names():
@@ -71,8 +71,8 @@ def test_every_hand_drawing_renders_and_prepares():
 
 
 def test_the_recommended_brush_width_is_within_the_slider():
-    low, high = drawings.BRUSH_WIDTH_RANGE
-    assert low <= drawings.DEFAULT_BRUSH_WIDTH <= high
+    low, high = config.BRUSH_WIDTH_RANGE
+    assert low <= config.DEFAULT_BRUSH_WIDTH <= high
 
 
 def test_tracing_a_filled_square_gives_one_closed_loop_round_it():
@@ -89,7 +89,7 @@ def test_tracing_a_filled_square_gives_one_closed_loop_round_it():
 
 def test_an_outline_drawing_of_a_test_image_is_a_canvas_of_strokes(dataset):
     canvas = drawings.outline_drawing(dataset.test.images[1], wobble_amount=1.0, rng=np.random.default_rng(0))
-    assert canvas.shape == (drawings.CANVAS_SIZE, drawings.CANVAS_SIZE, 4)
+    assert canvas.shape == (config.CANVAS_SIZE, config.CANVAS_SIZE, 4)
     assert canvas[0, 0, 3] == 0 and 0.02 < (canvas[..., 3] > 0).mean() < 0.5
     prepared = preprocess.prepare_canvas(canvas, fill=True)
     # Filled, the traced pullover covers about as much as the original silhouette does.
@@ -142,7 +142,7 @@ def test_the_example_uploads_are_small_and_read_as_their_class():
 
 
 def test_the_draw_view_preparation_fills_closed_outlines():
-    canvas = drawings.render_drawing(drawings.drawings_of(8)[0])
+    canvas = drawings.render_drawing(hand_sets.drawings_of(8)[0])
     assert np.array_equal(preprocess.prepare_drawing(canvas), preprocess.prepare_canvas(canvas, fill=True))
 
 
@@ -150,7 +150,7 @@ def test_the_draw_view_preparation_fills_closed_outlines():
 def drawing_model():
     from cnn import model as cnn_model
 
-    path = drawings.DRAW_VIEW_MODEL_DIR / "model.keras"
+    path = config.DRAW_VIEW_MODEL_DIR / "model.keras"
     if not path.is_file():
         pytest.skip("no drawing model shipped")
     return cnn_model.load_model(path)
@@ -161,7 +161,7 @@ def test_the_drawing_model_keeps_the_real_test_accuracy_it_records(drawing_model
 
     from cnn.evaluate import evaluate
 
-    metrics = json.loads((drawings.DRAW_VIEW_MODEL_DIR / "metrics.json").read_text())
+    metrics = json.loads((config.DRAW_VIEW_MODEL_DIR / "metrics.json").read_text())
     result = evaluate(drawing_model, dataset.test.scaled(), dataset.test.labels)
     assert result.accuracy == pytest.approx(metrics["test_accuracy"], abs=0.002)
     assert result.accuracy >= 0.90

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from cnn import config, preprocess
-from cnn.drawing import augment, drawings
+from cnn.drawing import augment, drawings, hand_sets
 
 
 def encode(image: Image.Image, fmt="PNG", **options) -> bytes:
@@ -224,21 +224,21 @@ def test_canvas_strokes_on_a_transparent_background():
 
 @pytest.mark.parametrize("color", [(0, 0, 0), (255, 255, 255), (255, 220, 0), (30, 90, 200)])
 def test_any_brush_colour_gives_the_same_input(color):
-    strokes = drawings.scale_strokes(drawings.HAND_DRAWINGS[4].strokes)
+    strokes = drawings.scale_strokes(hand_sets.TUNING[4].strokes)
     black = preprocess.prepare_canvas(drawings.render(strokes))
     coloured = preprocess.prepare_canvas(drawings.render(strokes, color=color))
     assert np.array_equal(black, coloured)
 
 
 def test_a_canvas_with_a_white_background_reads_like_a_transparent_one():
-    strokes = drawings.scale_strokes(drawings.HAND_DRAWINGS[0].strokes)
+    strokes = drawings.scale_strokes(hand_sets.TUNING[0].strokes)
     transparent = preprocess.prepare_canvas(drawings.render(strokes))
     white = preprocess.prepare_canvas(drawings.render(strokes, background=(255, 255, 255)))
     assert np.abs(transparent - white).max() < 0.02
 
 
 def test_the_canvas_size_does_not_matter():
-    drawing = drawings.HAND_DRAWINGS[8]
+    drawing = hand_sets.TUNING[8]
     small = preprocess.prepare_canvas(drawings.render_drawing(drawing, 200, stroke_width=12))
     large = preprocess.prepare_canvas(drawings.render_drawing(drawing, 400, stroke_width=24))
     # Only the anti-aliased edges differ, rendered at different resolutions.
@@ -259,7 +259,7 @@ def test_canvas_data_of_the_wrong_shape_is_refused():
 
 
 def test_float_canvas_data_is_read_like_bytes():
-    rgba = drawings.render_drawing(drawings.HAND_DRAWINGS[12])
+    rgba = drawings.render_drawing(hand_sets.TUNING[12])
     assert np.array_equal(preprocess.prepare_canvas(rgba.astype(np.float32) / 255), preprocess.prepare_canvas(rgba))
 
 
@@ -314,7 +314,7 @@ def test_thin_strokes_are_thickened_to_the_target_width():
 
 def test_a_canvas_is_prepared_in_a_few_milliseconds():
     # A loose bound that only catches an accidental slow path; bench/drawings.py measures properly.
-    rgba = drawings.render_drawing(drawings.HAND_DRAWINGS[0])
+    rgba = drawings.render_drawing(hand_sets.TUNING[0])
     preprocess.prepare_canvas(rgba, fill=True)
     started = time.perf_counter()
     for _ in range(20):

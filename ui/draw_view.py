@@ -6,12 +6,9 @@ import numpy as np
 import streamlit as st
 
 from cnn import preprocess
-from cnn.drawing import drawings
+from cnn.config import BRUSH_WIDTH_RANGE, CANVAS_SIZE, DEFAULT_BRUSH_WIDTH
 from ui import prediction, state
 from ui.text import t
-
-CANVAS_SIZE = drawings.CANVAS_SIZE
-DEFAULT_BRUSH_WIDTH = drawings.DEFAULT_BRUSH_WIDTH
 
 
 def canvas_input(image_data: np.ndarray | None) -> np.ndarray | None:
@@ -69,7 +66,7 @@ def _draw_panel() -> None:
     entry = drawing_model()
     left, right = st.columns([1, 1], gap="large")
     with left:
-        low, high = drawings.BRUSH_WIDTH_RANGE
+        low, high = BRUSH_WIDTH_RANGE
         brush = st.slider(t("draw.brush"), low, high, DEFAULT_BRUSH_WIDTH, key="brush_width", persist_state="session")
         result = canvas("draw_canvas", brush)
         st.session_state.draw_json = result.json_data if result is not None else None

@@ -34,7 +34,7 @@ def _focus_image(source: str) -> np.ndarray | None:
     if source == "drawing":
         st.caption(t("inside.draw_hint"))
         result = draw_view.canvas(
-            key="inside_canvas", brush_width=draw_view.DEFAULT_BRUSH_WIDTH, initial=st.session_state.get("draw_json")
+            key="inside_canvas", brush_width=config.DEFAULT_BRUSH_WIDTH, initial=st.session_state.get("draw_json")
         )
         image = draw_view.canvas_input(result.image_data if result is not None else None)
         if image is None:

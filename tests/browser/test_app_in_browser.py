@@ -22,7 +22,7 @@ from app_driver import (
 from PIL import Image
 
 from cnn import config, preprocess
-from cnn.drawing import drawings
+from cnn.drawing import drawings, hand_sets
 from cnn.predict import predict_one
 from ui.text import PAGE_HEADERS, STRINGS
 
@@ -198,7 +198,7 @@ def test_switching_language_changes_labels_and_the_url(page, app_url):
 def drawing_model():
     from cnn import model as cnn_model
 
-    return cnn_model.load_model(drawings.DRAW_VIEW_MODEL_DIR / "model.keras")
+    return cnn_model.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
 
 
 @pytest.mark.parametrize(
@@ -206,7 +206,7 @@ def drawing_model():
 )
 def test_a_hand_drawing_through_the_real_canvas_reads_like_the_offline_rendering(page, app_url, drawing_model, name):
     """The bench renders drawings offline; the real canvas must give the model the same picture and answer."""
-    (drawing,) = [drawing for drawing in drawings.HAND_DRAWINGS if drawing.name == name]
+    (drawing,) = [drawing for drawing in hand_sets.TUNING if drawing.name == name]
     label = drawing.label
     offline = preprocess.prepare_drawing(drawings.render_drawing(drawing))
     expected = config.CLASS_NAMES_EN[int(np.argmax(predict_one(drawing_model, offline)))]
