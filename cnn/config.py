@@ -94,7 +94,7 @@ LIMITS = {
 SCHEDULES = ("constant", "cosine")
 # The number format of training. "float32" is the chapter's. "mixed_bfloat16" computes the
 # layers in bfloat16 with float32 weights; "auto" picks it only where a short probe finds it
-# clearly faster, which depends on the CPU (bench/README.md, "Speed"). Every saved model is float32.
+# clearly faster, which depends on the CPU (bench/README.md#speed). Every saved model is float32.
 PRECISIONS = ("float32", "mixed_bfloat16", "auto")
 # Validation is a forward pass only, so it runs in batches this large whatever the training
 # batch size: the loss and accuracy are the same averages, computed in fewer, fuller steps.
@@ -161,14 +161,11 @@ class TrainConfig:
 
     @classmethod
     def quick(cls, **overrides) -> TrainConfig:
-        """Return the quick preset for class: the chapter's network and data, trained in under a third of the time."""
-        # Chosen with bench/training.py (bench/README.md, "Speed"). Batch 128 runs an epoch about 1.3x faster
-        # than 32 on two cores; a six times higher rate, warmed up for half an epoch, then falling to zero
-        # along a cosine, learns in 4 epochs what the chapter's recipe learns in 6-8; in so short a run the
-        # network underfits, so it needs less dropout (at 0.4 test accuracy ended 0.3 points lower). The
-        # schedule sets the length: patience as long as the run, so early stopping never cuts the fall short.
-        # Where bfloat16 is native (AVX512-BF16 on an AMD EPYC here) it trains 1.5x faster for the same
-        # accuracy; on an Intel Xeon VM without AMX it was 1.6x slower, so "auto" probes the CPU first.
+        """Return the quick preset for class: the chapter's network and data, trained in a fraction of the time."""
+        # Chosen with bench/training.py (figures: bench/README.md#speed): a bigger batch uses both cores
+        # better, the warmed-up cosine at a higher rate learns in 4 epochs what the chapter's recipe does in
+        # more, so short a run needs less dropout, patience as long as the run lets the schedule end it, and
+        # "auto" uses bfloat16 only where a probe of this CPU finds it faster.
         values = dict(
             precision="auto",
             epochs=4,

@@ -37,7 +37,7 @@ MIN_CONTRAST = 0.08
 # noise in a corner does not shrink the garment into a corner of the 28x28 square.
 TRIM_SHARE = 0.001
 # Drawing options work on the garment at twice the model's resolution: fine enough for
-# half-pixel stroke changes, small enough to take well under a millisecond.
+# half-pixel stroke changes, small enough to stay quick on every stroke (bench/README.md#drawings).
 DRAWING_WORK_SIZE = 2 * config.IMAGE_SIZE
 # A region enclosed by strokes is filled when it covers at least this share of the
 # garment's box: a bag's body or a shirt's front, not the small gaps between sandal straps.
@@ -45,12 +45,12 @@ MIN_HOLE_SHARE = 0.04
 # Filled regions get this brightness, a little below the strokes, so that inner lines (a
 # coat's opening, a shirt's placket) stay visible in the filled silhouette.
 FILL_LEVEL = 0.8
-# Stroke width (in 28x28 pixels) that the `stroke` option aims for, a little more than a
-# 16 px brush gives on a 280 px canvas; measured at this one value only (bench/README.md).
+# Stroke width (in 28x28 pixels) that the `stroke` option aims for, a little more than the
+# default brush gives on the canvas; measured at this one value only (bench/README.md#evaluation-sets).
 TARGET_STROKE_WIDTH = 2.5
-# What the Draw view does to a drawing (bench/README.md, "Drawings"): fill closed outlines,
-# which lifts the chapter's model from about 57% to 74% on hand drawings and costs the
-# drawing model nothing; stroke-width normalisation helped neither and is left off.
+# What the Draw view does to a drawing: fill closed outlines, which the chapter's model needs to
+# read drawings at all and which changes little for the drawing model; stroke-width normalisation
+# helped neither and is left off (bench/README.md#what-the-figures-say).
 DRAWING_OPTIONS = {"fill": True, "stroke": None}
 # The canvas counts as transparent when most of its edge has alpha below this (0-255).
 TRANSPARENT_ALPHA = 128

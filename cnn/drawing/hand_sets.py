@@ -15,7 +15,7 @@ from cnn.drawing.drawings import Drawing
 
 SETS_DIR = Path(__file__).resolve().parent / "sets"
 # In the order they were written: the first has helped tune the drawing model, the other two
-# were each measured first as they are (bench/README.md, "Drawings").
+# were each measured first as they are (bench/README.md#evaluation-sets).
 SET_NAMES = ("tuning", "held_out_1", "held_out_2")
 
 

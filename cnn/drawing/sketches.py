@@ -20,8 +20,7 @@ from cnn import config, preprocess
 from cnn.drawing import drawings
 
 # Sketches are rendered on a canvas of this size (half the Draw view's): after preprocessing the
-# 28x28 result differs from a 280-pixel rendering by 0.025 of full brightness on average
-# (200 sketches, brush scaled alike), and it takes about 0.6 of the time.
+# 28x28 result is nearly the same as from the full canvas, in less time (bench/README.md#drawings).
 SKETCH_CANVAS = 140
 # Brush widths on that canvas: 3 to 16 pixels, the Draw view's 6 to 32 on its 280 pixels.
 BRUSH_RANGE = (3.0, 16.0)
