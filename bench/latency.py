@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="only the server-side timings")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args(argv)
-    from bench.training import busy_cores, cpu_model, heavy_processes
+    from bench.machine import busy_cores, cpu_model, heavy_processes
 
     print(f"{cpu_model()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
     others = heavy_processes()
