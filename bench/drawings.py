@@ -10,7 +10,7 @@ Evaluation sets (all made from the real test set or by hand, never from training
   through prepare_bytes;
 - outline drawings: test images traced into canvas strokes (cnn.drawing.drawings.outline_drawing),
   through prepare_canvas;
-- hand drawings: cnn.drawing.hand_sets.TUNING, FRESH_DRAWINGS and THIRD_DRAWINGS rendered like the canvas,
+- hand drawings: the sets of cnn.drawing.hand_sets (tuning, held_out_1, held_out_2) rendered like the canvas,
   through prepare_canvas, each set on its own and all together.
 """
 
