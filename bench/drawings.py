@@ -120,19 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     outline_seconds = time.perf_counter() - started
 
-    hand_sets = {
+    by_set = {
         name: (hand_inputs(members), np.array([drawing.label for drawing in members]))
         for name, members in HAND_SETS.items()
     }
-    hand, hand_labels = hand_sets["hand drawings"]
+    hand, hand_labels = by_set["hand drawings"]
     # Every hand drawing together, at each width and variant: the figure the targets are judged on.
-    every = {
-        key: np.concatenate([inputs[key] for inputs, _ in hand_sets.values()]) for key in hand_sets["hand drawings"][0]
-    }
-    every_labels = np.concatenate([labels_of_set for _, labels_of_set in hand_sets.values()])
-    hand_sets["all hand drawings"] = (every, every_labels)
+    every = {key: np.concatenate([inputs[key] for inputs, _ in by_set.values()]) for key in by_set["hand drawings"][0]}
+    every_labels = np.concatenate([labels_of_set for _, labels_of_set in by_set.values()])
+    by_set["all hand drawings"] = (every, every_labels)
 
-    counts = ", ".join(f"{len(labels_of_set)} {name}" for name, (_, labels_of_set) in hand_sets.items())
+    counts = ", ".join(f"{len(labels_of_set)} {name}" for name, (_, labels_of_set) in by_set.items())
     print(f"## Accuracy (top-1 / top-3, %), {len(sample)} test images, {counts}\n")
     print(
         f"Hand drawings at the default brush width, {config.DEFAULT_BRUSH_WIDTH} px on a "
@@ -147,13 +145,13 @@ def main(argv: list[str] | None = None) -> int:
         print(row(model_name, "photo round trip", "prepare_bytes", *map(percent, photo)))
         for name in CANVAS_VARIANTS:
             print(row(model_name, "outline drawings", name, *map(percent, scores(model, outlines[name], labels))))
-        for set_name, (inputs, labels_of_set) in hand_sets.items():
+        for set_name, (inputs, labels_of_set) in by_set.items():
             for name in CANVAS_VARIANTS:
                 result = scores(model, inputs[(config.DEFAULT_BRUSH_WIDTH, name)], labels_of_set)
                 print(row(model_name, set_name, name, *map(percent, result)))
         print(row(model_name, "photo round trip minus original", "", f"{100 * (photo[0] - original[0]):+.1f}", ""))
 
-    for set_name, (inputs, labels_of_set) in hand_sets.items():
+    for set_name, (inputs, labels_of_set) in by_set.items():
         print(f"\n## {set_name.capitalize()} by brush width (top-1 / top-3, %)\n")
         header = [f"{width} px" for width in BRUSH_WIDTHS]
         print(row("model", "preprocessing", *header))

@@ -67,6 +67,19 @@ def _scored(model, dataset) -> dict:
     }
 
 
+def _finished(seconds: float, result, dataset, train_config, model) -> dict:
+    """Return a finished cnn.train run's row: its time, epochs, images and what the model scores."""
+    return {
+        "seconds": seconds,
+        "fit_seconds": result.seconds,
+        "epochs_run": result.epochs_run,
+        "best_epoch": result.best_epoch,
+        "train_images": len(dataset.train.head(train_config.train_limit)),
+        "val_images": len(dataset.val.head(train_config.val_limit)),
+        **_scored(model, dataset),
+    }
+
+
 def run_chapter(spec: dict) -> dict:
     import keras
 
@@ -120,15 +133,7 @@ def run_train(spec: dict) -> dict:
             checkpoint_path=Path(folder) / "model.keras",
         )
         seconds = time.perf_counter() - started
-    return {
-        "seconds": seconds,
-        "fit_seconds": result.seconds,
-        "epochs_run": result.epochs_run,
-        "best_epoch": result.best_epoch,
-        "train_images": len(dataset.train.head(train_config.train_limit)),
-        "val_images": len(dataset.val.head(train_config.val_limit)),
-        **_scored(result.model, dataset),
-    }
+    return _finished(seconds, result, dataset, train_config, result.model)
 
 
 def run_board(spec: dict) -> dict:
@@ -163,17 +168,8 @@ def run_board(spec: dict) -> dict:
     if view.result is None:
         raise RuntimeError(f"the training run failed: {view.error}")
     result = view.result
-    return {
-        "seconds": wall,
-        "fit_seconds": result.seconds,
-        "polls": polls,
-        "epochs_run": result.epochs_run,
-        "best_epoch": result.best_epoch,
-        "train_images": len(dataset.train.head(train_config.train_limit)),
-        "val_images": len(dataset.val.head(train_config.val_limit)),
-        # The board hands the app a NumPy model; the FLOP count reads the Keras one's layer shapes.
-        **_scored(load_model_bytes(result.model_file), dataset),
-    }
+    # The board hands the app a NumPy model; the FLOP count reads the Keras one's layer shapes.
+    return {**_finished(wall, result, dataset, train_config, load_model_bytes(result.model_file)), "polls": polls}
 
 
 def explore(spec: dict) -> dict:
