@@ -33,6 +33,8 @@ from cnn.training_run import Progress, TrainResult
 
 QUEUED, RUNNING, FINISHED, STOPPED, FAILED = "queued", "running", "finished", "stopped", "failed"
 ACTIVE_STATES = (QUEUED, RUNNING)
+# Lower runs first: the teacher's run starts before any student's queued earlier.
+TEACHER_PRIORITY, STUDENT_PRIORITY = 0, 1
 # How much lower the training process's CPU priority is than the server's (nice value).
 TRAINING_NICENESS = 10
 # Batch progress reaches the parent at most this often; epoch events always go through.
@@ -119,9 +121,17 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
 class TrainingJob:
     """One training run in a child process; `stop()` ends it and keeps the best epoch so far."""
 
-    def __init__(self, board: TrainingBoard, train_config: TrainConfig, data_dir: str, owner: str):
+    def __init__(
+        self,
+        board: TrainingBoard,
+        train_config: TrainConfig,
+        data_dir: str,
+        owner: str,
+        priority: int = STUDENT_PRIORITY,
+    ):
         self.id = uuid.uuid4().hex[:12]
         self.owner = owner
+        self.priority = priority
         self.config = train_config
         self._board = board
         self._data_dir = data_dir
@@ -177,8 +187,10 @@ class TrainingJob:
         return limit is not None and time.monotonic() - self.last_seen > limit
 
     def _run(self) -> None:
-        # Wait for a free slot, but leave the queue at once when stopped or forgotten.
-        while not self._board.slot.acquire(timeout=0.25):
+        # Wait for this run's turn and a free slot, but leave the queue at once when stopped or forgotten.
+        while not (self._board.is_next(self) and self._board.slot.acquire(timeout=0.25)):
+            if not self._board.is_next(self):
+                time.sleep(0.25)
             if self._orphaned():
                 self._stop.set()
             if self._stop.is_set():
@@ -244,26 +256,49 @@ class BoardBusy(RuntimeError):
     """This session already has a run waiting or going; the UI should show it instead."""
 
 
+class QueueFull(RuntimeError):
+    """As many runs wait as the board takes; try again when one has started."""
+
+
 class TrainingBoard:
     """The server's training runs: at most `max_running` at once, the rest queued, finished ones kept (bounded)."""
 
-    def __init__(self, max_running: int = 1, keep_finished: int = 20, orphan_after: float | None = 90.0):
+    def __init__(
+        self,
+        max_running: int = 1,
+        keep_finished: int = 20,
+        orphan_after: float | None = 90.0,
+        max_queued: int | None = None,
+    ):
         if max_running < 1:
             raise ValueError("max_running must be at least 1.")
+        if max_queued is not None and max_queued < 1:
+            raise ValueError("max_queued must be at least 1 (or None for no bound).")
         self.max_running = max_running
+        self.max_queued = max_queued
         self.keep_finished = keep_finished
         self.orphan_after = orphan_after
         self.slot = threading.BoundedSemaphore(max_running)
         self._jobs: collections.OrderedDict[str, TrainingJob] = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def submit(self, train_config: TrainConfig, data_dir: str | Path, owner: str) -> TrainingJob:
-        """Queue a run on the dataset in `data_dir` for `owner` (a session id); it starts when a slot is free."""
+    def submit(
+        self, train_config: TrainConfig, data_dir: str | Path, owner: str, priority: int = STUDENT_PRIORITY
+    ) -> TrainingJob:
+        """Queue a run on the dataset in `data_dir` for `owner` (a session id); it starts when a slot is free.
+
+        Runs wait in order of (priority, arrival): a teacher's run (TEACHER_PRIORITY) goes before
+        students' runs that came earlier. A bounded board refuses students' runs with QueueFull
+        when `max_queued` wait already; the teacher's run is never refused.
+        """
         with self._lock:
             for job in self._jobs.values():
                 if job.owner == owner and job.state in ACTIVE_STATES:
                     raise BoardBusy("You already have a training run; stop it before starting another.")
-            job = TrainingJob(self, train_config, str(data_dir), owner)
+            waiting = sum(job.state == QUEUED for job in self._jobs.values())
+            if priority != TEACHER_PRIORITY and self.max_queued is not None and waiting >= self.max_queued:
+                raise QueueFull(f"{waiting} training runs are already waiting; try again when one has started.")
+            job = TrainingJob(self, train_config, str(data_dir), owner, priority)
             self._jobs[job.id] = job
             self._forget_old()
         job.start()
@@ -280,10 +315,20 @@ class TrainingBoard:
             jobs = [job for job in self._jobs.values() if job.state in ACTIVE_STATES]
         return [job.view() for job in jobs]
 
+    def _waiting(self) -> list[TrainingJob]:
+        """Return the queued runs in the order they will start."""
+        waiting = [j for j in list(self._jobs.values()) if j.state == QUEUED]
+        return sorted(waiting, key=lambda j: (j.priority, j.created))
+
     def queue_position(self, job: TrainingJob) -> int:
         """Return 1 for the next run to start, 2 for the one after, ... (0 if not queued)."""
-        waiting = [j for j in list(self._jobs.values()) if j.state == QUEUED]
+        waiting = self._waiting()
         return waiting.index(job) + 1 if job in waiting else 0
+
+    def is_next(self, job: TrainingJob) -> bool:
+        """Return whether `job` is the first queued run, the one a free slot goes to."""
+        waiting = self._waiting()
+        return bool(waiting) and waiting[0] is job
 
     def _forget_old(self) -> None:
         done = [job_id for job_id, job in self._jobs.items() if job.state not in ACTIVE_STATES]

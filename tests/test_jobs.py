@@ -167,3 +167,21 @@ def test_a_run_started_from_a_script_does_not_run_that_script_again(dataset, tmp
     assert job.view().state == jobs.FINISHED, job.view().error
     assert not marker.exists()
     assert sys.modules["__main__"] is script  # Put back for the page once the child has started.
+
+
+def test_the_teachers_run_goes_before_students_and_a_full_queue_refuses_students_only(dataset):
+    board = jobs.TrainingBoard(max_running=1, max_queued=1)
+    first = board.submit(LONG, dataset.source, owner="student-a")
+    wait_for(lambda: first.view().state == jobs.RUNNING)
+    student = board.submit(TINY, dataset.source, owner="student-b")
+    with pytest.raises(jobs.QueueFull):
+        board.submit(TINY, dataset.source, owner="student-c")
+    teacher = board.submit(TINY, dataset.source, owner="teacher", priority=jobs.TEACHER_PRIORITY)
+    assert teacher.view().queue_position == 1 and student.view().queue_position == 2
+    assert board.is_next(teacher) and not board.is_next(student)
+    student.stop()
+    first.stop()
+    wait_for(lambda: teacher.view().state != jobs.QUEUED)
+    assert student.view().state == jobs.STOPPED and student.view().started is None
+    teacher.stop()
+    teacher.join(120)
