@@ -24,7 +24,6 @@ DEFAULT_DIR = config.PROJECT_DIR.parent / "shared" / "real-dev"
 PARTS = ("tuning", "held_out", "all")
 
 
-
 def _classes(*names: str) -> frozenset[int]:
     return frozenset(config.CLASS_NAMES_EN.index(name) for name in names)
 
@@ -54,6 +53,7 @@ PHOTO_CLASSES = {
     "shirt": _classes("Shirt"),
     "shoes": _FOOTWEAR,
 }
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 # Quick, Draw! strokes come in a 0-255 box aligned to the top left.
 DOODLE_BOX = 255.0
 # How much of the canvas a student's drawing spans, on each side a margin of this share.
@@ -89,7 +89,7 @@ def _in_part(position: int, part: str) -> bool:
 def _require(root: Path | None) -> Path:
     root = root or directory()
     if root is None:
-        raise FileNotFoundError(f"No real-world development sets: set ${ENV} to the folder holding quickdraw/ and photos/.")
+        raise FileNotFoundError(f"No real-world development sets: set ${ENV} to a folder with quickdraw/ and photos/.")
     return root
 
 
@@ -112,7 +112,8 @@ def photos(part: str = "held_out", root: Path | None = None) -> list[Item]:
     root = _require(root)
     items = []
     for category, accepted in PHOTO_CLASSES.items():
-        files = sorted(path for path in (root / "photos" / category).iterdir() if path.suffix.lower() in {".jpg", ".jpeg", ".png"})
+        folder = root / "photos" / category
+        files = sorted(path for path in folder.iterdir() if path.suffix.lower() in PHOTO_SUFFIXES)
         for position, path in enumerate(files):
             if _in_part(position, part):
                 items.append(Item(category, accepted, f"{category}/{path.name}", path=path))
