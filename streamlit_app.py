@@ -9,7 +9,7 @@ page the teacher picked. Each page lives in ui/ and the model side in cnn/.
 import streamlit as st
 
 from cnn import config
-from ui import model_panel, state, status, streamlit_fixes, train_view
+from ui import classroom, model_panel, state, status, streamlit_fixes, train_view
 from ui.text import LANGUAGE_NAMES, t
 
 streamlit_fixes.keep_keras_state_between_runs()
@@ -33,6 +33,10 @@ with st.sidebar:
         required=True,
     )
 state.sync_language_to_url()
+# The class code and a teacher link's passcode come with the address.
+classroom.init_from_url()
+with st.sidebar:
+    classroom.sidebar()
 
 # A reload keeps a run started before it; a finished run's model becomes active.
 train_view.restore_run_from_url()
@@ -50,6 +54,7 @@ PAGES = (
     ("upload", ":material/add_photo_alternate:"),
     ("test", ":material/fact_check:"),
     ("inside", ":material/visibility:"),
+    ("gallery", ":material/photo_library:"),
 )
 pages = [
     st.Page(f"ui/pages/{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name, default=name == "train")

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from cnn import data
 from cnn.config import TrainConfig
+
+# Every test (and every app server a browser test starts) knows the teacher passcode and keeps
+# the class gallery in a throwaway folder, never in the user's own data folder.
+os.environ.setdefault("CNN_TEACHER_PASSCODE", "test-teacher-passcode")
+os.environ["CNN_DATA_DIR"] = tempfile.mkdtemp(prefix="cnn-test-data-")
 
 
 @pytest.fixture(scope="session")

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cnn import config
+from cnn import config, roles
 from ui.text import PAGE_HEADERS, STRINGS
 
 PAGES = tuple(PAGE_HEADERS)
 
 
-def open_app(language: str = "en", page: str | None = None) -> AppTest:
+def open_app(language: str = "en", page: str | None = None, teacher: bool = True) -> AppTest:
+    """Open the app as the teacher (through the teacher link) or, with teacher=False, as a student."""
     app = AppTest.from_file(str(config.PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
     app.query_params["lang"] = language
+    if teacher:
+        app.query_params["teacher"] = os.environ[roles.PASSCODE_ENV]
     app.run()
     if page:
         app.switch_page(f"ui/pages/{page}.py").run()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn import preprocess
+from cnn import gallery, preprocess
 from cnn.config import BRUSH_WIDTH_RANGE, CANVAS_SIZE, DEFAULT_BRUSH_WIDTH
-from ui import prediction, state
+from ui import prediction, send_panel, state
 from ui.text import t
 
 
@@ -83,7 +83,9 @@ def _draw_panel() -> None:
         if image is None:
             st.info(t("draw.empty"))
             return
-        prediction.show(state.predict(entry, image), image)
+        probabilities = state.predict(entry, image)
+        prediction.show(probabilities, image)
+        send_panel.render(gallery.png_bytes(result.image_data), image, probabilities, "drawing", key="draw")
 
 
 def render() -> None:

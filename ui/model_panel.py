@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn import config
+from cnn import config, roles
 from cnn import model as cnn_model
-from ui import state
+from ui import classroom, state
 from ui.text import t
 
 
@@ -15,6 +15,10 @@ def offer_model(data: bytes, name: str) -> tuple[str, str]:
 
     On any problem the active model stays as it was and the message says why.
     """
+    try:
+        classroom.require_teacher("classroom.action_model")
+    except roles.NotAllowed as error:
+        return "error", classroom.refusal(error)
     try:
         entry = state.uploaded_entry(data, name)
     except cnn_model.ModelError as error:
@@ -39,9 +43,13 @@ def render() -> state.ModelEntry | None:
         else:
             if st.session_state.get("model_choice") not in choices:
                 st.session_state.model_choice = next(iter(choices))
+            if not classroom.is_teacher():
+                # The class's model is the teacher's choice; a student's session keeps the default.
+                st.session_state.model_choice = next(iter(choices))
             st.radio(
                 t("model.choice"),
                 list(choices),
+                disabled=not classroom.is_teacher(),
                 # Labels are worked out now: format functions must not read the session later.
                 format_func={token: entry.label() for token, entry in choices.items()}.get,
                 key="model_choice",
@@ -67,6 +75,8 @@ def render() -> state.ModelEntry | None:
                 key="model_download",
                 on_click="ignore",
             )
+        if not classroom.is_teacher():
+            return active
         st.file_uploader(
             t("model.upload"),
             type=["keras"],

@@ -27,6 +27,8 @@ SHIPPED_DIRS = {SHIPPED: config.SHIPPED_MODEL_DIR, DRAWING: config.DRAWING_MODEL
 MAX_SESSION_MODELS = 4
 # How many trainings may run at once on this server; two cores train one model well.
 MAX_RUNNING_TRAININGS = int(os.environ.get("CNN_MAX_TRAININGS", "1"))
+# When the teacher lets students train, at most this many students' runs wait; the teacher's always goes first.
+MAX_QUEUED_STUDENT_RUNS = 5
 # After the dataset failed to load (missing, corrupt, no network for the download),
 # pages say so at once for this long instead of trying again on every click.
 DATASET_RETRY_SECONDS = 60.0
@@ -133,7 +135,7 @@ def _read_json(path: Path) -> dict | None:
 @st.cache_resource(show_spinner=False)
 def training_board() -> jobs.TrainingBoard:
     """Return the server's one training board (see cnn.jobs)."""
-    return jobs.TrainingBoard(max_running=MAX_RUNNING_TRAININGS)
+    return jobs.TrainingBoard(max_running=MAX_RUNNING_TRAININGS, max_queued=MAX_QUEUED_STUDENT_RUNS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn import jobs, plots
+from cnn import jobs, plots, roles
 from cnn.config import TrainConfig
-from ui import charts, state
+from ui import charts, classroom, state
 from ui.text import duration, language, t
 
 BATCH_SIZES = (16, 32, 64, 128, 256)
@@ -141,10 +141,18 @@ def _start(train_config: TrainConfig | str) -> None:
     if isinstance(train_config, str):
         st.session_state.train_message = train_config
         return
+    if not classroom.may_train():
+        st.session_state.train_message = classroom.refusal(roles.NotAllowed("classroom.action_train"))
+        return
     try:
-        job = state.training_board().submit(train_config, state.dataset().source, owner=state.session_id())
+        job = state.training_board().submit(
+            train_config, state.dataset().source, owner=state.session_id(), priority=classroom.training_priority()
+        )
     except jobs.BoardBusy:
         st.session_state.train_message = t("train.busy")
+        return
+    except jobs.QueueFull:
+        st.session_state.train_message = t("classroom.queue_full")
         return
     st.session_state.job_id = job.id
     st.query_params["run"] = job.id
@@ -234,9 +242,15 @@ def render() -> None:
         return
     job = own_job()
     busy = job is not None and job.active
-    train_config = _controls(disabled=busy)
+    allowed = classroom.may_train()
+    if not allowed:
+        st.info(classroom.refusal(roles.NotAllowed("classroom.action_train")), icon=":material/lock:")
+    train_config = _controls(disabled=busy or not allowed)
     left, right = st.columns([1, 1])
-    if left.button(t("train.button"), key="train_button", type="primary", disabled=busy, width="stretch"):
+    pressed = left.button(
+        t("train.button"), key="train_button", type="primary", disabled=busy or not allowed, width="stretch"
+    )
+    if pressed:
         _start(train_config)
         st.rerun()
     if right.button(t("train.stop"), key="stop_button", disabled=not busy, width="stretch"):

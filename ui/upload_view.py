@@ -6,8 +6,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from cnn import config, preprocess
-from ui import prediction, state
+from cnn import config, gallery, preprocess
+from ui import prediction, send_panel, state
 from ui.text import STRINGS, t
 
 # What the picker offers; other files are decoded by content and refused with a message.
@@ -85,7 +85,12 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
         with left:
             st.image(shown, caption=name)
         with right:
-            prediction.show(state.predict(entry, image), image)
+            probabilities = state.predict(entry, image)
+            prediction.show(probabilities, image)
+        # The preview, not the upload: a phone photo of several MB would only fill the database.
+        send_panel.render(
+            gallery.png_bytes(np.asarray(shown.convert("RGBA"))), image, probabilities, "photo", key="upload"
+        )
 
 
 def render() -> None:

@@ -118,3 +118,21 @@ def draw_stroke(page, canvas, points: list[tuple[float, float]], steps: int = 12
         for step in range(1, steps + 1):
             page.mouse.move(box["x"] + x0 + (x1 - x0) * step / steps, box["y"] + y0 + (y1 - y0) * step / steps)
     page.mouse.up()
+
+
+def touch_stroke(page, canvas, points: list[tuple[float, float]], steps: int = 8) -> None:
+    """Draw one stroke with a finger: touch events through the Chrome DevTools protocol, as a phone sends them."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    session = page.context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        touch_points = [] if kind == "touchEnd" else [{"x": box["x"] + x, "y": box["y"] + y}]
+        session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touch_points})
+
+    touch("touchStart", *points[0])
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        for step in range(1, steps + 1):
+            touch("touchMove", x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps)
+    touch("touchEnd", *points[-1])
+    session.detach()

@@ -1,0 +1,59 @@
+"""Send to the class: a student's drawing or photo goes to the class gallery with what it was meant to be."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from cnn import config, gallery
+from ui import classroom, state
+from ui.text import language, t
+
+
+def reason_text(error: gallery.GalleryError) -> str:
+    """Return why the gallery refused a send, in the session's language."""
+    return t(f"send.{error.reason}") if f"send.{error.reason}" in _REASONS else str(error)
+
+
+_REASONS = {f"send.{reason}" for reason in ("too_fast", "too_many", "too_large", "not_picture", "bad_label")}
+
+
+def render(picture: bytes, model_input: np.ndarray, probabilities: np.ndarray, source: str, key: str) -> None:
+    """Draw the send form under a prediction: the meant class, an optional nickname, and the button."""
+    names = config.class_names(language())
+    with st.container(key=f"send_panel_{key}", border=True):
+        st.markdown(f"**{t('send.header')}**")
+        left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
+        with left:
+            label = st.selectbox(
+                t("send.label"),
+                [None, *range(config.NUM_CLASSES)],
+                format_func=lambda index: t("send.pick") if index is None else names[index],
+                key="send_label",
+            )
+        with middle:
+            nickname = st.text_input(
+                t("send.nickname"), key="send_nickname", max_chars=gallery.MAX_NICKNAME, placeholder=t("send.optional")
+            )
+        with right:
+            pressed = st.button(t("send.button"), key="send_to_class", icon=":material/send:", type="primary")
+        if not pressed:
+            return
+        if label is None:
+            st.warning(t("send.no_label"))
+            return
+        try:
+            classroom.store().add(
+                classroom.class_code(),
+                state.session_id(),
+                label,
+                probabilities,
+                picture,
+                model_input,
+                nickname=nickname,
+                source=source,
+            )
+        except gallery.GalleryError as error:
+            st.warning(reason_text(error))
+            return
+        st.success(t("send.sent", label=names[label]))
