@@ -18,7 +18,7 @@ from ui import charts, classroom, join_panel, prediction, state
 from ui.text import language, t
 
 REFRESH_SECONDS = 3
-COLUMNS = 6
+COLUMNS = 4
 # The newest drawings first; older ones are in the export.
 SHOWN = 60
 RIGHT_FILTERS = ("all", "right", "wrong")
@@ -63,6 +63,10 @@ def _filters() -> tuple[int | None, bool | None, bool]:
     return label, {"all": None, "right": True, "wrong": False}[right_filter], show_hidden
 
 
+def _set_focus(item_id: int | None) -> None:
+    st.session_state.gallery_focus = item_id
+
+
 def _hide(item_id: int, hidden: bool) -> None:
     try:
         classroom.require_teacher("classroom.action_moderate")
@@ -80,15 +84,21 @@ def _grid(items: list[gallery.Item]) -> None:
             with column.container(key=f"gallery_item_{item.id}", border=True):
                 picture, _ = classroom.store().pictures(item.id)
                 st.image(thumbnail(picture), width="stretch")
-                mark = "✅" if item.right else "❌"
+                # Material icons ship with Streamlit; emoji may be missing from a school laptop's fonts.
+                mark = ":green[:material/check_circle:]" if item.right else ":red[:material/cancel:]"
                 st.caption(
                     f"{mark} {t('gallery.meant')}: **{names[item.label]}**  \n"
                     f"{t('gallery.said')}: {names[item.predicted]} ({item.confidence:.0%})"
                     + (f"  \n{item.nickname}" if item.nickname else "")
                 )
                 view, hide = st.columns(2)
-                if view.button(t("gallery.view"), key=f"gallery_view_{item.id}", icon=":material/zoom_in:"):
-                    st.session_state.gallery_focus = item.id
+                view.button(
+                    t("gallery.view"),
+                    key=f"gallery_view_{item.id}",
+                    icon=":material/zoom_in:",
+                    on_click=_set_focus,
+                    args=(item.id,),
+                )
                 hide.button(
                     t("gallery.unhide") if item.hidden else t("gallery.hide"),
                     key=f"gallery_hide_{item.id}",
@@ -116,9 +126,7 @@ def _focus(items: list[gallery.Item]) -> None:
             prediction.bars(np.asarray(item.probabilities), key=f"gallery_bars_{item.id}")
         if st.toggle(t("gallery.gradcam"), key="gallery_gradcam"):
             _grad_cam(item, image)
-        if st.button(t("gallery.close"), key="gallery_close"):
-            st.session_state.gallery_focus = None
-            st.rerun(scope="fragment")
+        st.button(t("gallery.close"), key="gallery_close", on_click=_set_focus, args=(None,))
 
 
 def _grad_cam(item: gallery.Item, image: np.ndarray) -> None:
@@ -151,8 +159,12 @@ def _summary(items: list[gallery.Item]) -> None:
         st.metric(t("gallery.count"), len(items))
         st.metric(t("gallery.accuracy"), f"{right / len(items):.0%}", help=t("gallery.accuracy_help"))
     with second:
-        spec = charts.confusion_heatmap(confusion(items), language(), t("gallery.meant"), t("gallery.said"))
-        spec["height"] = 320
+        matrix = confusion(items)
+        spec = charts.confusion_heatmap(matrix, language(), t("gallery.meant"), t("gallery.said"))
+        # A class's few drawings: write only the counts there are, white on the darker half of the scale.
+        counts = spec["layer"][1]
+        counts["transform"] = [{"filter": "datum.count > 0"}]
+        counts["encoding"]["color"]["condition"]["test"] = f"datum.count > {max(1, matrix.max()) / 2}"
         st.vega_lite_chart(spec, width="stretch", key="gallery_confusion")
 
 

@@ -47,6 +47,6 @@ def render(header: bool = True) -> None:
             st.image(_qr_data_uri(url), width=QR_WIDTH)
         with right:
             st.markdown(t("join.scan"))
-            st.code(url, language=None)
+            st.code(url, language=None, wrap_lines=True)
             if lan.lan_address() == "127.0.0.1":
                 st.warning(t("join.no_network"))

@@ -23,20 +23,21 @@ def render(picture: bytes, model_input: np.ndarray, probabilities: np.ndarray, s
     names = config.class_names(language())
     with st.container(key=f"send_panel_{key}", border=True):
         st.markdown(f"**{t('send.header')}**")
-        left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
-        with left:
-            label = st.selectbox(
-                t("send.label"),
-                [None, *range(config.NUM_CLASSES)],
-                format_func=lambda index: t("send.pick") if index is None else names[index],
-                key="send_label",
-            )
-        with middle:
-            nickname = st.text_input(
-                t("send.nickname"), key="send_nickname", max_chars=gallery.MAX_NICKNAME, placeholder=t("send.optional")
-            )
-        with right:
-            pressed = st.button(t("send.button"), key="send_to_class", icon=":material/send:", type="primary")
+        left, right = st.columns(2)
+        label = left.selectbox(
+            t("send.label"),
+            range(config.NUM_CLASSES),
+            index=None,
+            placeholder=t("send.pick"),
+            format_func=names.__getitem__,
+            key="send_label",
+        )
+        nickname = right.text_input(
+            t("send.nickname"), key="send_nickname", max_chars=gallery.MAX_NICKNAME, placeholder=t("send.optional")
+        )
+        pressed = st.button(
+            t("send.button"), key="send_to_class", icon=":material/send:", type="primary", width="stretch"
+        )
         if not pressed:
             return
         if label is None:

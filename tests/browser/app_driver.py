@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from pathlib import Path
 
-from cnn import config
+from cnn import config, roles
 
 SCREENSHOTS = config.PROJECT_DIR / "artifacts" / "screenshots"
 # Trousers as a student draws them on the 280x280 canvas: a waist, two long legs, then their inner edges.
@@ -49,9 +50,10 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     time.sleep(0.3)
 
 
-def open_view(page, base: str, view: str = "", language: str = "en") -> None:
-    """Open a page of the app (view "" is the default Train page) and wait for it to settle."""
-    page.goto(f"{base}/{view}?lang={language}")
+def open_view(page, base: str, view: str = "", language: str = "en", teacher: bool = True) -> None:
+    """Open a page of the app (view "" is the default Train page), as the teacher unless told, and let it settle."""
+    unlock = f"&teacher={os.environ[roles.PASSCODE_ENV]}" if teacher else ""
+    page.goto(f"{base}/{view}?lang={language}{unlock}")
     wait_idle(page)
 
 

@@ -8,7 +8,6 @@ import pytest
 from app_driver import (
     TROUSER_STROKES,
     assert_no_error,
-    choose,
     draw_stroke,
     key,
     screenshot,
@@ -42,7 +41,12 @@ def send_trousers(page, draw, label: str, nickname: str) -> None:
         draw(page, canvas, stroke)
     wait_for_text(page, "draw_prediction", "%")
     wait_idle(page)
-    choose(page, "send_label", label)
+    # Typing into the box, as a student may: a first click right after drawing only focuses it.
+    combo = page.locator(f"{key('send_label')} input[role='combobox']")
+    combo.click()
+    combo.fill(label)
+    page.get_by_role("option", name=label, exact=True).click()
+    wait_idle(page)
     page.locator(f"{key('send_nickname')} input").fill(nickname)
     page.locator(f"{key('send_nickname')} input").press("Tab")
     page.locator(f"{key('send_to_class')} button").click()
@@ -76,7 +80,12 @@ def test_a_students_drawings_appear_in_the_teachers_gallery(browser, app_url, la
         assert "Mina" in gallery.inner_text()
         assert teacher.locator("[class*='st-key-gallery_item_']").count() == 2
         wait_idle(teacher)
+        teacher.locator(key("class_gallery")).scroll_into_view_if_needed()
         screenshot(teacher, f"classroom-gallery-{language}")
+        teacher.locator("[class*='st-key-gallery_view_'] button").first.click()
+        wait_for_text(teacher, "gallery_focus", "Trouser" if language == "en" else "바지")
+        teacher.locator(key("gallery_focus")).scroll_into_view_if_needed()
+        screenshot(teacher, f"classroom-gallery-focus-{language}")
         for page in (teacher, laptop, phone):
             assert_no_error(page)
 
