@@ -2,6 +2,11 @@
 
     .venv/bin/python -m bench.load_test                    # 10 sessions, 60 s idle + 60 s while one trains
     .venv/bin/python -m bench.load_test --sessions 4 --seconds 20
+    .venv/bin/python -m bench.load_test --sessions 30 --send-every 4   # a class sending to the gallery
+
+With --send-every K each student also sends every K-th drawing to the class gallery, and a
+projector tab (the teacher's Gallery page) watches them arrive: the script reports how long a
+sent drawing took to appear there and whether any was lost (the database is counted at the end).
 
 It starts the app on a free port (or uses --url and --pid), opens the Draw page in N
 isolated Chromium contexts, and in each one draws a stroke, waits for the model's
@@ -16,8 +21,10 @@ import argparse
 import asyncio
 import json
 import random
+import secrets
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +42,62 @@ STROKES = [
 ]
 UPDATE_TIMEOUT_MS = 15_000
 STROKES_BEFORE_CLEAR = 6
+CLASS_CODE = "load-test"
+SEND_LABEL = "Trouser"
+
+
+class Lesson:
+    """What the sessions of one run share: the teacher passcode and the gallery's bookkeeping."""
+
+    def __init__(self, send_every: int):
+        self.passcode = secrets.token_urlsafe(8)
+        self.send_every = send_every
+        self.sent: dict[str, float] = {}  # nickname -> when the student saw "sent"
+        self.seen: dict[str, float] = {}  # nickname -> when the projector showed it
+        self.refused: list[str] = []
+
+
+async def send_to_class(page, lesson: Lesson, nickname: str, errors: list) -> None:
+    """Send the drawing on the canvas to the class gallery, as a student does: class, nickname, Send."""
+    try:
+        combo = page.locator(".st-key-send_label input[role='combobox']")
+        await combo.click()
+        await combo.fill(SEND_LABEL)
+        await page.get_by_role("option", name=SEND_LABEL, exact=True).click()
+        await page.locator(".st-key-send_nickname input").fill(nickname)
+        await page.locator(".st-key-send_nickname input").press("Tab")
+        await page.locator(".st-key-send_to_class button").click()
+        await page.wait_for_function(
+            "(name) => { const panel = document.querySelector('.st-key-send_panel_draw');"
+            " return panel && /Sent as|Wait a moment|as many as/.test(panel.innerText); }",
+            arg=nickname,
+            timeout=UPDATE_TIMEOUT_MS,
+        )
+        text = await page.locator(".st-key-send_panel_draw").inner_text()
+        if "Sent as" in text:
+            lesson.sent[nickname] = time.monotonic()
+        else:
+            lesson.refused.append(nickname)
+    except Exception as error:  # A send that never answered counts as an error.
+        errors.append(f"send: {type(error).__name__}")
+
+
+async def projector(browser, url: str, lesson: Lesson, done: asyncio.Event) -> None:
+    """The teacher's Gallery page on the projector: note when each sent drawing first shows up."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 720})
+    page = await context.new_page()
+    await page.goto(f"{url}/gallery?lang=en&class={CLASS_CODE}&teacher={lesson.passcode}", timeout=120_000)
+    while not done.is_set():
+        try:
+            text = await page.locator(".st-key-class_gallery").inner_text(timeout=2_000)
+        except Exception:  # The fragment is being redrawn; look again.
+            text = ""
+        now = time.monotonic()
+        for nickname in list(lesson.sent):
+            if nickname not in lesson.seen and nickname in text:
+                lesson.seen[nickname] = now
+        await asyncio.sleep(0.5)
+    await context.close()
 
 
 async def _input_src(page) -> str:
@@ -43,13 +106,15 @@ async def _input_src(page) -> str:
     )
 
 
-async def student(browser, url: str, seconds: float, seed: int, latencies: list, errors: list) -> None:
-    """One student's tab: draw, wait for the bars, repeat until time is up."""
+async def student(
+    browser, url: str, seconds: float, seed: int, latencies: list, errors: list, lesson: Lesson | None = None
+) -> None:
+    """One student's tab: draw, wait for the bars, send now and then, repeat until time is up."""
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
     rng = random.Random(seed)
     try:
-        await page.goto(f"{url}/draw?lang=en", timeout=120_000)
+        await page.goto(f"{url}/draw?lang=en&class={CLASS_CODE}", timeout=120_000)
         canvas = page.locator("canvas.upper-canvas")
         await canvas.wait_for(timeout=120_000)
         # Like a student, start once the page has finished loading and looked at it.
@@ -87,6 +152,8 @@ async def student(browser, url: str, seconds: float, seed: int, latencies: list,
             if await page.locator("[data-testid='stException']").count():
                 errors.append("exception shown")
             strokes += 1
+            if lesson is not None and lesson.send_every and strokes % lesson.send_every == 0:
+                await send_to_class(page, lesson, f"s{seed}n{strokes}t{int(time.time() * 10) % 100000}", errors)
             if strokes % STROKES_BEFORE_CLEAR == 0:
                 # Like a student, draw again once the page shows the canvas empty: a stroke drawn before
                 # the cleared canvas arrives would be wiped with the old ones.
@@ -106,11 +173,11 @@ async def student(browser, url: str, seconds: float, seed: int, latencies: list,
         await context.close()
 
 
-async def trainer(browser, url: str, ready: asyncio.Event, done: asyncio.Event) -> None:
+async def trainer(browser, url: str, lesson: Lesson, ready: asyncio.Event, done: asyncio.Event) -> None:
     """The teacher's tab: press Train with the chapter's recipe, keep watching, press Stop at the end."""
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
-    await page.goto(f"{url}/?lang=en", timeout=120_000)
+    await page.goto(f"{url}/?lang=en&teacher={lesson.passcode}", timeout=120_000)
     await page.locator(".st-key-train_button button").click()
     await page.wait_for_selector("text=Epoch 1/20", timeout=120_000)
     ready.set()
@@ -133,17 +200,40 @@ def summary(latencies: list[float], errors: list[str]) -> dict:
     }
 
 
-async def phase(browser, url: str, sessions: int, seconds: float, pid: int | None, with_training: bool) -> dict:
+def gallery_figures(lesson: Lesson, stored: int | None) -> dict:
+    """Return how long sent drawings took to reach the projector, and whether the gallery lost any."""
+    delays = sorted(lesson.seen[name] - lesson.sent[name] for name in lesson.seen)
+    return {
+        "sent": len(lesson.sent),
+        "refused_by_limits": len(lesson.refused),
+        "shown_on_projector": len(lesson.seen),
+        "stored": stored,
+        "lost": None if stored is None else len(lesson.sent) - stored,
+        "delay_p50_s": round(statistics.median(delays), 1) if delays else None,
+        "delay_max_s": round(delays[-1], 1) if delays else None,
+    }
+
+
+async def phase(
+    browser, url: str, sessions: int, seconds: float, pid: int | None, with_training: bool, lesson: Lesson
+) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
-    ready, done = asyncio.Event(), asyncio.Event()
+    ready, done, watching = asyncio.Event(), asyncio.Event(), asyncio.Event()
     teacher = None
     if with_training:
-        teacher = asyncio.create_task(trainer(browser, url, ready, done))
+        teacher = asyncio.create_task(trainer(browser, url, lesson, ready, done))
         await ready.wait()
+    wall = asyncio.create_task(projector(browser, url, lesson, watching)) if lesson.send_every else None
     with Peak(pid or 0, interval=1.0) as peak:
-        await asyncio.gather(*(student(browser, url, seconds, seed, latencies, errors) for seed in range(sessions)))
+        await asyncio.gather(
+            *(student(browser, url, seconds, seed, latencies, errors, lesson) for seed in range(sessions))
+        )
     done.set()
+    if wall:
+        await asyncio.sleep(2 * 3)  # two gallery refreshes for the last drawings to arrive
+        watching.set()
+        await wall
     if teacher:
         await teacher
     memory = {
@@ -158,25 +248,37 @@ async def phase(browser, url: str, sessions: int, seconds: float, pid: int | Non
 async def run(args) -> dict:
     from playwright.async_api import async_playwright
 
+    from cnn import gallery
+
+    lesson = Lesson(args.send_every)
+    if args.passcode:
+        lesson.passcode = args.passcode
     process, pid, url = None, args.pid, args.url
+    data_dir = Path(tempfile.mkdtemp(prefix="cnn-load-test-"))
     if url is None:
         port = free_port()
         Path("artifacts").mkdir(exist_ok=True)
-        process = start_app(port)
+        process = start_app(port, {"CNN_TEACHER_PASSCODE": lesson.passcode, "CNN_DATA_DIR": str(data_dir)})
         pid, url = process.pid, f"http://127.0.0.1:{port}"
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             started_mb = rss_mb(pid) if pid else float("nan")  # the shipped model loaded, nobody connected yet
-            idle = await phase(browser, url, args.sessions, args.seconds, pid, with_training=False)
-            training = await phase(browser, url, args.sessions, args.seconds, pid, with_training=True)
+            idle = await phase(browser, url, args.sessions, args.seconds, pid, False, lesson)
+            training = await phase(browser, url, args.sessions, args.seconds, pid, True, lesson)
             await browser.close()
+        if pid:
+            # What each connected student adds to the server, beyond the server with the models loaded.
+            idle["per_session_mb"] = round((idle["server_peak_mb"] - started_mb) / args.sessions, 1)
+        # Only a server this script started writes to data_dir; one given by --url keeps its own.
+        stored = len(gallery.Gallery(data_dir).items(CLASS_CODE)) if process is not None else None
         return {
             "sessions": args.sessions,
             "seconds_per_phase": args.seconds,
             "server_start_mb": round(started_mb, 0),
             "drawing": idle,
             "drawing_while_one_trains": training,
+            **({"gallery": gallery_figures(lesson, stored)} if args.send_every else {}),
         }
     finally:
         if process is not None:
@@ -189,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="length of each phase")
     parser.add_argument("--url", help="an app already running (default: start one)")
     parser.add_argument("--pid", type=int, help="that app's process id, to read its memory")
+    parser.add_argument("--passcode", help="that app's teacher passcode (default: the one this script sets)")
+    parser.add_argument("--send-every", type=int, default=0, help="send every K-th drawing to the class gallery")
     args = parser.parse_args(argv)
     result = asyncio.run(run(args))
     print(json.dumps(result, indent=2))
@@ -201,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
             f"with training {figures.get('server_and_training_peak_mb')} MB)",
             file=sys.stderr,
         )
+    if "gallery" in result:
+        print(f"gallery: {result['gallery']}", file=sys.stderr)
     return 0
 
 
