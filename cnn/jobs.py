@@ -89,7 +89,7 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
     parent = os.getppid()
     try:
         from cnn import data
-        from cnn.model import save_model_atomically
+        from cnn.model_files import save_model_atomically
         from cnn.train import train
 
         dataset = data.load_dataset(data_dir)

@@ -111,7 +111,7 @@ class AtomicCheckpoint(keras.callbacks.Callback):
         self.best = float("inf")
 
     def on_epoch_end(self, epoch, logs=None):
-        from cnn.model import save_model_atomically
+        from cnn.model_files import save_model_atomically
 
         val_loss = (logs or {}).get("val_loss")
         if val_loss is not None and val_loss < self.best:
@@ -315,7 +315,7 @@ def run_metrics(result: TrainResult, dataset) -> dict:
 
 def save_run(result: TrainResult, out_dir: Path | str, dataset) -> dict:
     """Write model.keras, history.json and metrics.json into `out_dir` and return the metrics."""
-    from cnn.model import save_model_atomically
+    from cnn.model_files import save_model_atomically
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn import config
-from cnn import model as cnn_model
+from cnn import config, model_files
 from ui import state
 from ui.text import t
 
@@ -17,7 +16,7 @@ def offer_model(data: bytes, name: str) -> tuple[str, str]:
     """
     try:
         entry = state.uploaded_entry(data, name)
-    except cnn_model.ModelError as error:
+    except model_files.ModelError as error:
         return "error", t("model.upload_refused", reason=error)
     state.add_session_model(entry)
     return "success", t("model.upload_ok", name=name)

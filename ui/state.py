@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from cnn import config, data, jobs, numpy_model
-from cnn import model as cnn_model
+from cnn import config, data, jobs, model_files, numpy_model
 from cnn.evaluate import Evaluation, evaluate
 from cnn.predict import predict_probabilities
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, t
@@ -119,7 +118,7 @@ def shipped_entry(kind: str = SHIPPED) -> ModelEntry | None:
     """Return the shipped model `kind` ("shipped" or "drawing"), or None if its file is missing or broken."""
     try:
         return _shipped_entry(kind)
-    except cnn_model.ModelError:
+    except model_files.ModelError:
         return None
 
 
@@ -158,7 +157,7 @@ def model_file(entry: ModelEntry) -> bytes:
 def _keras_model(token: str, name: str, _read_file):
     # `_read_file` is called only on a cache miss: a shipped model's 4 MB file is read from
     # disk once, not on every rerun of the pages that need Keras.
-    return cnn_model.load_model_bytes(_read_file(), name)
+    return model_files.load_model_bytes(_read_file(), name)
 
 
 def keras_model(entry: ModelEntry):
@@ -244,9 +243,9 @@ def trained_entry(job: jobs.JobView) -> ModelEntry:
 
 
 def uploaded_entry(data_bytes: bytes, name: str) -> ModelEntry:
-    """Load an uploaded .keras file safely (raises cnn.model.ModelError) and return its entry.
+    """Load an uploaded .keras file safely (raises cnn.model_files.ModelError) and return its entry.
 
-    Keras' safe mode checks the file once, as a second guard after cnn.model.check_archive,
+    Keras' safe mode checks the file once, as a second guard after cnn.model_files.check_archive,
     and keeps the Keras model for the pages that need it; predictions then run in NumPy.
     """
     digest = hashlib.sha256(data_bytes).hexdigest()[:16]

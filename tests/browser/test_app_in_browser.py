@@ -196,9 +196,9 @@ def test_switching_language_changes_labels_and_the_url(page, app_url):
 
 @pytest.fixture(scope="module")
 def drawing_model():
-    from cnn import model as cnn_model
+    from cnn import model_files
 
-    return cnn_model.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
+    return model_files.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
 
 
 @pytest.mark.parametrize(
