@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn import plots
-from ui import state
+from ui import registry
 from ui.text import language, t
 
 
@@ -18,11 +18,8 @@ def _figure_png(history: dict, metric: str, lang: str, best_epoch: int | None, s
 
 def render() -> None:
     """Draw the Curves page."""
-    st.header(t("curves.header"))
-    st.caption(t("curves.intro"))
-    entry = state.active_model()
+    entry = registry.open_page("curves", intro=t("curves.intro"))
     if entry is None:
-        st.info(t("model.none"))
         return
     history = entry.history
     if not history or not history.get("loss"):

@@ -24,12 +24,13 @@ from PIL import Image
 from cnn import config, preprocess
 from cnn.drawing import drawings, hand_sets
 from cnn.predict import predict_one
-from ui.text import PAGE_HEADERS, STRINGS
+from ui import registry
+from ui.text import STRINGS
 
 pytestmark = pytest.mark.browser
 
 # The default page (Train) is served at the root.
-VIEWS = {("" if name == "train" else name): header for name, header in PAGE_HEADERS.items()}
+VIEWS = {("" if page is registry.DEFAULT else page.name): page.header for page in registry.PAGES}
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
