@@ -25,8 +25,8 @@ def render() -> None:
     if not history or not history.get("loss"):
         st.info(t("curves.none"))
         return
-    best = entry.best_epoch or int(np.argmin(history["val_loss"])) + 1
-    stopped_early = entry.stopped_early
+    best = entry.summary.best_epoch or int(np.argmin(history["val_loss"])) + 1
+    stopped_early = entry.summary.stopped_early
     st.markdown(
         t("curves.best", best=best, loss=history["val_loss"][best - 1], accuracy=history["val_accuracy"][best - 1])
     )

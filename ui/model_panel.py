@@ -47,15 +47,16 @@ def render() -> state.ModelEntry | None:
             )
         active = state.active_model()
         if active is not None:
-            accuracy = f"{active.val_accuracy:.2%}" if active.val_accuracy is not None else t("model.unknown")
+            summary = active.summary
+            accuracy = f"{summary.val_accuracy:.2%}" if summary.val_accuracy is not None else t("model.unknown")
             st.metric(t("model.val_accuracy"), accuracy)
             details = []
-            if active.epochs_run:
+            if summary.epochs_run:
                 details.append(
-                    f"{t('model.epochs')}: {t('model.epochs_value', run=active.epochs_run, best=active.best_epoch)}"
+                    f"{t('model.epochs')}: {t('model.epochs_value', run=summary.epochs_run, best=summary.best_epoch)}"
                 )
-            if active.created:
-                details.append(f"{t('model.created')}: {active.created}")
+            if active.made():
+                details.append(f"{t('model.created')}: {active.made()}")
             if details:
                 st.caption("  \n".join(details))
             st.download_button(

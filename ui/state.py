@@ -17,6 +17,7 @@ import streamlit as st
 from cnn import config, data, jobs, model_files, numpy_model
 from cnn.evaluate import Evaluation, evaluate
 from cnn.predict import predict_probabilities
+from cnn.training_run import RunSummary
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, t
 
 SHIPPED, DRAWING = "shipped", "drawing"
@@ -42,11 +43,17 @@ class ModelEntry:
     file: bytes | None = dataclasses.field(default=None, repr=False, compare=False)  # None: shipped, on disk
     name: str = ""
     history: dict | None = None
-    val_accuracy: float | None = None
-    epochs_run: int | None = None
-    best_epoch: int | None = None
-    stopped_early: bool = False
-    created: str | None = None
+    # How the model was trained and scored; an uploaded model's is all unknown.
+    summary: RunSummary = dataclasses.field(default_factory=RunSummary)
+
+    def made(self) -> str | None:
+        """Return when the model was made as the app shows it: a trained one's time of day, else the date."""
+        created = self.summary.created
+        if not created:
+            return None
+        if self.kind == "trained":
+            return datetime.datetime.fromisoformat(created).astimezone().strftime("%H:%M")
+        return created[:10]
 
     def label(self) -> str:
         """Return the name shown in the model list, in the session's language."""
@@ -55,7 +62,7 @@ class ModelEntry:
         if self.kind == DRAWING:
             return t("model.drawing")
         if self.kind == "trained":
-            return t("model.trained", time=self.created or "")
+            return t("model.trained", time=self.made() or "")
         return t("model.uploaded", name=self.name)
 
 
@@ -100,18 +107,11 @@ def _shipped_entry(kind: str) -> ModelEntry | None:
         return None
     model = numpy_model.load(folder / "model.keras")
     history = _read_json(folder / "history.json")
-    metrics = _read_json(folder / "metrics.json") or {}
-    return ModelEntry(
-        token=kind,
-        kind=kind,
-        model=model,
-        history=history,
-        val_accuracy=metrics.get("val_accuracy"),
-        epochs_run=metrics.get("epochs_run"),
-        best_epoch=metrics.get("best_epoch"),
-        stopped_early=bool(metrics.get("stopped_early")),
-        created=(metrics.get("created") or "")[:10] or None,
-    )
+    try:
+        summary = RunSummary.from_json(_read_json(folder / "metrics.json") or {})
+    except ValueError:
+        summary = RunSummary()  # A broken metrics.json costs the figures, not the model.
+    return ModelEntry(token=kind, kind=kind, model=model, history=history, summary=summary)
 
 
 def shipped_entry(kind: str = SHIPPED) -> ModelEntry | None:
@@ -227,18 +227,15 @@ def active_model() -> ModelEntry | None:
 def trained_entry(job: jobs.JobView) -> ModelEntry:
     """Return the model entry for a finished training run."""
     result = job.result
-    created = datetime.datetime.fromtimestamp(job.finished or job.created).strftime("%H:%M")
+    finished = datetime.datetime.fromtimestamp(job.finished or job.created, datetime.timezone.utc)
+    summary = dataclasses.replace(result.summary(), created=finished.isoformat(timespec="seconds"))
     return ModelEntry(
         token=f"run:{job.id}",
         kind="trained",
         model=result.model,
         file=result.model_file,
         history=result.history,
-        val_accuracy=result.best_val_accuracy,
-        epochs_run=result.epochs_run,
-        best_epoch=result.best_epoch,
-        stopped_early=result.stopped_early,
-        created=created,
+        summary=summary,
     )
 
 
