@@ -129,13 +129,7 @@ class TrainResult:
         return RunSummary(
             val_accuracy=self.best_val_accuracy if scored else None,
             val_loss=self.best_val_loss if scored else None,
-            epochs_run=self.epochs_run,
-            best_epoch=self.best_epoch,
-            stopped_early=self.stopped_early,
-            stopped_by_user=self.stopped_by_user,
-            seconds=self.seconds,
-            config=self.config,
-            precision=self.precision,
+            **{name: getattr(self, name) for name in _SHARED_FIELDS},
         )
 
     @classmethod
@@ -147,15 +141,13 @@ class TrainResult:
         model_file: bytes | None = None,
     ) -> TrainResult:
         """Return the result that `summary` (from summary()) and `history` describe, holding `model`."""
-        return cls(
-            model=model,
-            history=history,
-            best_epoch=summary.best_epoch,
-            epochs_run=summary.epochs_run,
-            stopped_early=summary.stopped_early,
-            stopped_by_user=summary.stopped_by_user,
-            seconds=summary.seconds,
-            config=summary.config,
-            precision=summary.precision,
-            model_file=model_file,
-        )
+        shared = {name: getattr(summary, name) for name in _SHARED_FIELDS}
+        return cls(model=model, history=history, model_file=model_file, **shared)
+
+
+# What a TrainResult and its RunSummary both hold, under the same names (epochs_run, config, ...).
+_SHARED_FIELDS = tuple(
+    field.name
+    for field in dataclasses.fields(TrainResult)
+    if field.name in {summary_field.name for summary_field in dataclasses.fields(RunSummary)}
+)
