@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from cnn import config, gallery, roles
-from ui import charts, classroom, join_panel, prediction, state
+from ui import charts, classroom, join_panel, prediction, registry, state
 from ui.text import language, t
 
 REFRESH_SECONDS = 3
@@ -217,7 +217,7 @@ def _teacher_tools() -> None:
 
 def render() -> None:
     """Draw the Gallery page."""
-    st.header(t("gallery.header"))
+    registry.header("gallery")
     if not classroom.is_teacher():
         st.info(t("gallery.students"))
         return
