@@ -3,13 +3,14 @@
     streamlit run streamlit_app.py          # or: scripts/run.sh
 
 This script only frames the app: page settings, language, the model panel, then the
-page the teacher picked. Each page lives in ui/ and the model side in cnn/.
+page the teacher picked. The pages are listed once in ui/registry.py, each drawn by its
+ui/*_view.py; this session's training run is kept in ui/runs.py; the model side is in cnn/.
 """
 
 import streamlit as st
 
 from cnn import config
-from ui import model_panel, state, status, streamlit_fixes, train_view
+from ui import model_panel, registry, runs, state, status, streamlit_fixes
 from ui.text import LANGUAGE_NAMES, t
 
 streamlit_fixes.keep_keras_state_between_runs()
@@ -35,25 +36,14 @@ with st.sidebar:
 state.sync_language_to_url()
 
 # A reload keeps a run started before it; a finished run's model becomes active.
-train_view.restore_run_from_url()
-train_view.collect_finished_run()
+runs.restore_run_from_url()
+runs.collect_finished_run()
 model_panel.render()
 
 
-# Material icons ship with Streamlit, so they render offline on any laptop (emoji may not).
-PAGES = (
-    ("train", ":material/model_training:"),
-    ("curves", ":material/show_chart:"),
-    ("architecture", ":material/account_tree:"),
-    ("samples", ":material/grid_view:"),
-    ("draw", ":material/draw:"),
-    ("upload", ":material/add_photo_alternate:"),
-    ("test", ":material/fact_check:"),
-    ("inside", ":material/visibility:"),
-)
 pages = [
-    st.Page(f"ui/pages/{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name, default=name == "train")
-    for name, icon in PAGES
+    st.Page(page.script, title=t(page.nav), icon=page.icon, url_path=page.name, default=page is registry.DEFAULT)
+    for page in registry.PAGES
 ]
 page = st.navigation(pages, position="sidebar", expanded=True)
 # The Train page shows the run itself, larger; a second live copy in its sidebar would only

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import median_ms
 from cnn import config, plots, preprocess
-from cnn import model as cnn_model
+from cnn import model_files as cnn_model
 from cnn.drawing import augment, drawings, hand_sets
 from cnn.predict import predict_one, predict_probabilities
 

@@ -26,7 +26,7 @@ def once_ms(step) -> float:
 def main(argv: list[str] | None = None) -> None:
     """Time every step of the "inside" view for one validation image and print a table."""
     from cnn import config, data, explain, plots
-    from cnn import model as cnn_model
+    from cnn import model_files as cnn_model
     from cnn.predict import predict_one
 
     parser = argparse.ArgumentParser(prog="python -m bench.explain", description=__doc__.splitlines()[0])

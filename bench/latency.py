@@ -49,7 +49,7 @@ TARGETS = {
 def server_side(runs: int) -> list[tuple[str, float, str]]:
     """Time one drawing's preprocessing and prediction, model.predict, and the validation set, in this process."""
     from cnn import config, data, numpy_model, preprocess
-    from cnn import model as cnn_model
+    from cnn import model_files as cnn_model
     from cnn.drawing import drawings
     from cnn.predict import predict_one, predict_probabilities
 

@@ -139,7 +139,7 @@ def run_train(spec: dict) -> dict:
 def run_board(spec: dict) -> dict:
     """Train through the app's TrainingBoard, polling it every second the way the Train view does."""
     from cnn import data, jobs
-    from cnn.model import load_model_bytes
+    from cnn.model_files import load_model_bytes
     from ui import charts
 
     dataset = data.load_dataset()

@@ -182,3 +182,9 @@ class TrainConfig:
     def to_dict(self) -> dict:
         """Return the configuration as a JSON-friendly dict."""
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TrainConfig:
+        """Return the configuration of a to_dict() dict; settings an older file lacks take their defaults."""
+        names = {field.name for field in dataclasses.fields(cls)}
+        return cls(**{name: value for name, value in values.items() if name in names})

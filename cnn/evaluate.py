@@ -82,8 +82,7 @@ def evaluate(model, images: np.ndarray, labels: np.ndarray) -> Evaluation:
 
 def main(argv: list[str] | None = None) -> int:
     """Print one JSON object with the model's figures on the chosen split."""
-    from cnn import data
-    from cnn import model as cnn_model
+    from cnn import data, model_files
 
     parser = argparse.ArgumentParser(prog="python -m cnn.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(config.SHIPPED_MODEL_PATH), help="a .keras model file")
@@ -91,9 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", choices=config.LANGUAGES, default="en", help="class names in the output")
     args = parser.parse_args(argv)
     try:
-        model = cnn_model.load_model(args.model)
+        model = model_files.load_model(args.model)
         part = data.load_dataset().split(args.split)
-    except (cnn_model.ModelError, data.DatasetError) as error:
+    except (model_files.ModelError, data.DatasetError) as error:
         print(json.dumps({"error": str(error)}, ensure_ascii=False))
         return 2
     result = evaluate(model, part.scaled(), part.labels)

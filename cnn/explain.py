@@ -24,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from cnn import config
+from cnn import config, model_files
 from cnn import model as cnn_model
 
 # The untrained model the trained filters are compared with; fixed so every
@@ -194,7 +194,7 @@ class _Inspector:
             raise ExplainError(
                 f"Grad-CAM here needs the TensorFlow backend; KERAS_BACKEND is {keras.backend.backend()}."
             )
-        cnn_model.check_model(model)
+        model_files.check_model(model)
         if not isinstance(model, keras.Sequential):
             raise ExplainError(
                 "Only a plain stack of layers (a keras.Sequential model like the chapter's) can be shown."

@@ -89,7 +89,7 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
     parent = os.getppid()
     try:
         from cnn import data
-        from cnn.model import save_model_atomically
+        from cnn.model_files import save_model_atomically
         from cnn.train import train
 
         dataset = data.load_dataset(data_dir)
@@ -106,10 +106,7 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
 
         result = train(train_config, dataset, on_progress=report, stop_event=stop_event)
         save_model_atomically(result.model, model_path)
-        summary = {field.name: getattr(result, field.name) for field in dataclasses.fields(result)}
-        summary.pop("model")
-        summary.pop("model_file")
-        connection.send(("done", summary))
+        connection.send(("done", (result.summary(), result.history)))
     except Exception as error:  # Whatever went wrong, the parent hears it in one line.
         connection.send(("failed", f"{type(error).__name__}: {error}"))
     finally:
@@ -229,7 +226,8 @@ class TrainingJob:
                         model = numpy_model.load_bytes(model_file, model_path.name)
                     except numpy_model.ModelError as error:
                         return FAILED, None, f"The trained model could not be read back: {error}"
-                    result = TrainResult(model=model, model_file=model_file, **payload)
+                    summary, history = payload
+                    result = TrainResult.from_summary(summary, history, model, model_file)
                     return (STOPPED if result.stopped_by_user else FINISHED), result, None
         except (EOFError, OSError) as error:
             return FAILED, None, f"The training process ended unexpectedly ({type(error).__name__})."

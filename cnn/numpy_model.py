@@ -7,7 +7,7 @@ model.weights.h5 (with h5py; no Keras, nothing executed, nothing unpickled) and
 computes the same probabilities as Keras to float32 round-off: about 0.2 ms for one
 image, about 1 s for the 12,000 validation images on two cores.
 
-It runs the layers that `cnn.model.check_archive` accepts. TensorFlow is still
+It runs the layers that `cnn.model_files.check_archive` accepts. TensorFlow is still
 imported where it is truly needed (training, Grad-CAM, the architecture graph, the
 safe-mode check of an uploaded model), and only then.
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from cnn import config
-from cnn.model import ModelError, as_pair, check_archive, check_file, check_size
+from cnn.model_files import ModelError, as_pair, check_archive, check_file, check_size
 
 # Images go through the network this many at a time: im2col copies of larger batches
 # outgrow the CPU's caches and run slower, smaller ones pay Python's overhead per layer.
@@ -294,7 +294,7 @@ def _read_weights(store, path: str) -> list[np.ndarray]:
 
 
 def load_bytes(data: bytes, name: str = "model.keras") -> NumpyModel:
-    """Return the NumpyModel of a `.keras` file's bytes (raises cnn.model.ModelError as cnn.model.load_model does)."""
+    """Return the NumpyModel of a `.keras` file's bytes (raises ModelError as cnn.model_files.load_model does)."""
     check_size(len(data), name)
     archive_file = io.BytesIO(data)
     parameters = check_archive(archive_file, name)
@@ -326,7 +326,7 @@ def load_bytes(data: bytes, name: str = "model.keras") -> NumpyModel:
 
 
 def load(path: Path | str) -> NumpyModel:
-    """Return the NumpyModel of a `.keras` file (raises cnn.model.ModelError)."""
+    """Return the NumpyModel of a `.keras` file (raises cnn.model_files.ModelError)."""
     path = Path(path)
     check_file(path)
     return load_bytes(path.read_bytes(), path.name)

@@ -54,7 +54,7 @@ def describe(probabilities: np.ndarray) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Print one JSON line per image; a file that is not an image gets an error line."""
-    from cnn import model as cnn_model
+    from cnn import model_files as cnn_model
     from cnn import preprocess
 
     parser = argparse.ArgumentParser(prog="python -m cnn.predict", description=__doc__.splitlines()[0])

@@ -8,6 +8,7 @@ python -m cnn.train --out runs/mine --epochs 5 --batch-size 128
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -22,7 +23,7 @@ import keras
 import numpy as np
 
 from cnn.config import INPUT_SHAPE, SCHEDULES, VALIDATION_BATCH_SIZE, TrainConfig
-from cnn.training_run import HISTORY_KEYS, Progress, ProgressHook, TrainResult
+from cnn.training_run import HISTORY_KEYS, Progress, ProgressHook, RunSummary, TrainResult
 
 # The command line's --preset: the chapter's recipe, or the quick one for a lesson.
 PRESETS = {"chapter": TrainConfig, "quick": TrainConfig.quick}
@@ -111,7 +112,7 @@ class AtomicCheckpoint(keras.callbacks.Callback):
         self.best = float("inf")
 
     def on_epoch_end(self, epoch, logs=None):
-        from cnn.model import save_model_atomically
+        from cnn.model_files import save_model_atomically
 
         val_loss = (logs or {}).get("val_loss")
         if val_loss is not None and val_loss < self.best:
@@ -288,40 +289,35 @@ def write_json_atomically(path: Path, payload: dict) -> None:
     os.replace(temporary, path)
 
 
-def run_metrics(result: TrainResult, dataset) -> dict:
-    """Return metrics.json's content: validation and test figures of the best model, and how it was made."""
+def run_metrics(result: TrainResult, dataset) -> RunSummary:
+    """Return metrics.json's summary: validation and test figures of the best model, and how it was made."""
     from cnn.evaluate import evaluate
 
     val_part = dataset.val.head(result.config.val_limit)
     val = evaluate(result.model, val_part.scaled(), val_part.labels)
     test = evaluate(result.model, dataset.test.scaled(), dataset.test.labels)
-    return {
-        "val_accuracy": round(val.accuracy, 6),
-        "val_loss": round(val.loss, 6),
-        "test_accuracy": round(test.accuracy, 6),
-        "test_loss": round(test.loss, 6),
-        "epochs_run": result.epochs_run,
-        "best_epoch": result.best_epoch,
-        "stopped_early": result.stopped_early,
-        "stopped_by_user": result.stopped_by_user,
-        "seconds": round(result.seconds, 1),
-        "parameters": int(result.model.count_params()),
-        "config": result.config.to_dict(),
-        "precision": result.precision,
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "versions": versions(),
-    }
+    return dataclasses.replace(
+        result.summary(),
+        val_accuracy=round(val.accuracy, 6),
+        val_loss=round(val.loss, 6),
+        test_accuracy=round(test.accuracy, 6),
+        test_loss=round(test.loss, 6),
+        seconds=round(result.seconds, 1),
+        parameters=int(result.model.count_params()),
+        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        versions=versions(),
+    )
 
 
 def save_run(result: TrainResult, out_dir: Path | str, dataset) -> dict:
-    """Write model.keras, history.json and metrics.json into `out_dir` and return the metrics."""
-    from cnn.model import save_model_atomically
+    """Write model.keras, history.json and metrics.json into `out_dir` and return metrics.json's content."""
+    from cnn.model_files import save_model_atomically
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     save_model_atomically(result.model, out_dir / "model.keras")
     write_json_atomically(out_dir / "history.json", result.history)
-    metrics = run_metrics(result, dataset)
+    metrics = run_metrics(result, dataset).to_json()
     write_json_atomically(out_dir / "metrics.json", metrics)
     return metrics
 

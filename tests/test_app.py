@@ -8,9 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cnn import config
-from ui.text import PAGE_HEADERS, STRINGS
-
-PAGES = tuple(PAGE_HEADERS)
+from ui import registry
+from ui.text import STRINGS
 
 
 def open_app(language: str = "en", page: str | None = None) -> AppTest:
@@ -18,7 +17,7 @@ def open_app(language: str = "en", page: str | None = None) -> AppTest:
     app.query_params["lang"] = language
     app.run()
     if page:
-        app.switch_page(f"ui/pages/{page}.py").run()
+        app.switch_page(registry.BY_NAME[page].script).run()
     return app
 
 
@@ -29,12 +28,18 @@ def text_of(app: AppTest) -> str:
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [page.name for page in registry.PAGES])
 def test_every_page_runs_without_exception_in_both_languages(page, language):
     app = open_app(language, page)
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
-    assert app.header[0].value == STRINGS[PAGE_HEADERS[page]][language]
+    assert app.header[0].value == STRINGS[registry.BY_NAME[page].header][language]
+
+
+def test_the_registry_lists_every_page_script_once_with_its_texts():
+    scripts = sorted(f"ui/pages/{path.name}" for path in (config.PROJECT_DIR / "ui/pages").glob("*.py"))
+    assert sorted(page.script for page in registry.PAGES) == scripts
+    assert all(page.nav in STRINGS and page.header in STRINGS for page in registry.PAGES)
 
 
 def test_the_language_follows_the_query_parameter_and_the_control():

@@ -9,7 +9,7 @@ from keras import layers
 from keras_archives import rewrite_config
 from streamlit.testing.v1 import AppTest
 
-from cnn import config
+from cnn import config, model_files
 from cnn import model as cnn_model
 
 
@@ -38,7 +38,7 @@ def offer(data: bytes, name: str) -> tuple[str, str, str]:
 
 
 def saved(model: keras.Model) -> bytes:
-    return cnn_model.model_bytes(model)
+    return model_files.model_bytes(model)
 
 
 def test_a_good_model_becomes_active():
@@ -92,7 +92,7 @@ def test_a_small_file_describing_a_huge_model_is_refused_before_it_is_built():
 
 
 def test_a_file_far_too_large_is_refused():
-    kind, message, token = offer(b"0" * (cnn_model.MAX_MODEL_BYTES + 1), "big.keras")
+    kind, message, token = offer(b"0" * (model_files.MAX_MODEL_BYTES + 1), "big.keras")
     assert kind == "error" and "larger than" in message and token == "shipped"
 
 

@@ -57,3 +57,10 @@ def test_fast_preset_is_small_and_overridable():
 def test_out_of_range_settings_raise_a_readable_error(field, value, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**{field: value})
+
+
+def test_a_configuration_comes_back_from_its_dict_and_an_older_dict_takes_the_defaults():
+    quick = TrainConfig.quick(train_limit=512)
+    assert TrainConfig.from_dict(quick.to_dict()) == quick
+    older = {key: value for key, value in TrainConfig(seed=3).to_dict().items() if key != "precision"}
+    assert TrainConfig.from_dict({**older, "retired_setting": 1}) == TrainConfig(seed=3)

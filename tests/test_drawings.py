@@ -125,7 +125,7 @@ def test_drawing_like_refuses_images_of_the_wrong_size():
 
 
 def test_the_example_uploads_are_small_and_read_as_their_class():
-    from cnn import model as cnn_model
+    from cnn import model_files
     from cnn.predict import predict_probabilities
 
     files = sorted(config.EXAMPLES_DIR.glob("*.*"))
@@ -134,7 +134,7 @@ def test_the_example_uploads_are_small_and_read_as_their_class():
     slugs = [name.lower().replace("/", "-").replace(" ", "-") for name in config.CLASS_NAMES_EN]
     photos = [stem for stem in prepared if stem.startswith("photo-")]
     assert sorted(stem.removeprefix("photo-") for stem in photos) == sorted(slugs)
-    model = cnn_model.load_model(config.SHIPPED_MODEL_PATH)
+    model = model_files.load_model(config.SHIPPED_MODEL_PATH)
     predicted = predict_probabilities(model, np.stack([prepared[stem] for stem in photos])).argmax(axis=1)
     right = [slugs[p] == stem.removeprefix("photo-") for p, stem in zip(predicted, photos, strict=True)]
     # They are real test images the chapter's model gets right; a retrained model may miss one.
@@ -148,12 +148,12 @@ def test_the_draw_view_preparation_fills_closed_outlines():
 
 @pytest.fixture(scope="module")
 def drawing_model():
-    from cnn import model as cnn_model
+    from cnn import model_files
 
     path = config.DRAW_VIEW_MODEL_DIR / "model.keras"
     if not path.is_file():
         pytest.skip("no drawing model shipped")
-    return cnn_model.load_model(path)
+    return model_files.load_model(path)
 
 
 def test_the_drawing_model_keeps_the_real_test_accuracy_it_records(drawing_model, dataset):
@@ -168,13 +168,13 @@ def test_the_drawing_model_keeps_the_real_test_accuracy_it_records(drawing_model
 
 
 def test_the_draw_views_default_meets_the_targets_and_beats_the_chapters_model(drawing_model):
-    from cnn import model as cnn_model
+    from cnn import model_files
     from cnn.predict import predict_probabilities
 
     canvases = [drawings.render_drawing(drawing) for drawing in ALL_HAND_DRAWINGS]
     labels = np.array([drawing.label for drawing in ALL_HAND_DRAWINGS])
     chosen = predict_probabilities(drawing_model, np.stack([preprocess.prepare_drawing(c) for c in canvases]))
-    chapter = cnn_model.load_model(config.SHIPPED_MODEL_PATH)
+    chapter = model_files.load_model(config.SHIPPED_MODEL_PATH)
     plain = predict_probabilities(chapter, np.stack([preprocess.prepare_canvas(c) for c in canvases]))
     chosen_top1 = (chosen.argmax(axis=1) == labels).mean()
     chosen_top3 = np.mean([label in np.argsort(-p)[:3] for label, p in zip(labels, chosen, strict=True)])

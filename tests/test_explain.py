@@ -13,8 +13,7 @@ import tensorflow as tf
 from keras import layers
 from PIL import Image
 
-from cnn import config, explain, plots
-from cnn import model as cnn_model
+from cnn import config, explain, model_files, plots
 from cnn.predict import predict_probabilities
 
 # A pixel belongs to the garment when it is brighter than this (images are in [0, 1]).
@@ -25,7 +24,7 @@ SHOES = [config.CLASS_NAMES_EN.index(name) for name in ("Sandal", "Sneaker")]
 
 @pytest.fixture(scope="module")
 def shipped():
-    return cnn_model.load_model(config.SHIPPED_MODEL_PATH)
+    return model_files.load_model(config.SHIPPED_MODEL_PATH)
 
 
 @pytest.fixture(scope="module")

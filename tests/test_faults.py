@@ -10,15 +10,15 @@ import subprocess
 import sys
 import time
 
-from cnn import config
+from cnn import config, model_files
 from cnn import model as cnn_model
 
 SAVE_FOREVER = """
 import sys
-from cnn import model
+from cnn import model, model_files
 net = model.build_model()
 while True:
-    model.save_model_atomically(net, sys.argv[1])
+    model_files.save_model_atomically(net, sys.argv[1])
     print("saved", flush=True)
 """
 
@@ -37,11 +37,11 @@ def test_killing_a_process_in_the_middle_of_saving_never_leaves_a_broken_model(t
         time.sleep(rng.uniform(0.05, 0.6))  # Then kill it wherever it is, most likely mid-save.
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert cnn_model.load_model(target).count_params() == 333_526
+        assert model_files.load_model(target).count_params() == 333_526
     leftovers = list(tmp_path.glob(".tmp-*"))
     for leftover in leftovers:
         os.utime(leftover, (time.time() - 3600, time.time() - 3600))
-    cnn_model.save_model_atomically(cnn_model.build_model(), target)
+    model_files.save_model_atomically(cnn_model.build_model(), target)
     assert list(tmp_path.glob(".tmp-*")) == []
 
 
@@ -57,7 +57,7 @@ def test_a_training_run_killed_after_its_first_epoch_leaves_a_loadable_best_mode
             break
     process.send_signal(signal.SIGKILL)
     process.wait()
-    model = cnn_model.load_model(out / "model.keras")
+    model = model_files.load_model(out / "model.keras")
     assert model.count_params() == 333_526
     assert not (out / "metrics.json").exists()  # The run did not finish, and says so by its absence.
     for path in out.glob("*.json"):

@@ -1,4 +1,5 @@
-"""The project's modules import each other without a circle (lazy imports inside functions count too)."""
+"""The project's import rules: no circle (lazy imports inside functions count too), cnn/ never imports streamlit,
+and the app's frame imports no page."""
 
 import ast
 from pathlib import Path
@@ -85,3 +86,22 @@ def test_the_graph_sees_lazy_imports_and_submodules():
     graph = import_graph()
     assert "bench.machine" in graph["bench.latency"]  # imported inside main()
     assert "cnn.drawing.drawings" in graph["cnn.drawing.sketches"]  # from cnn.drawing import drawings
+
+
+def test_cnn_never_imports_streamlit():
+    for path in (PROJECT_DIR / "cnn").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(name.split(".")[0] == "streamlit" for name in names), path
+
+
+def test_the_frame_and_the_sidebar_import_no_page():
+    graph = import_graph()
+    views = {name for name in graph if name.endswith("_view")}
+    for frame in ("streamlit_app", "ui.status", "ui.runs", "ui.registry", "ui.model_panel", "ui.state"):
+        assert not graph[frame] & views, f"{frame} imports {sorted(graph[frame] & views)}"

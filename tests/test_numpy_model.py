@@ -12,7 +12,8 @@ from keras import layers
 from keras_archives import rewrite_config
 
 from cnn import config, numpy_model
-from cnn.model import ModelError, build_model, load_model, model_bytes
+from cnn.model import build_model
+from cnn.model_files import ModelError, load_model, model_bytes
 from cnn.predict import predict_probabilities
 
 

@@ -327,10 +327,10 @@ def test_a_canvas_is_prepared_in_a_few_milliseconds():
 
 @pytest.mark.slow
 def test_the_photo_round_trip_keeps_the_shipped_models_accuracy(dataset):
-    from cnn import model as cnn_model
+    from cnn import model_files
     from cnn.predict import predict_probabilities
 
-    model = cnn_model.load_model(config.SHIPPED_MODEL_PATH)
+    model = model_files.load_model(config.SHIPPED_MODEL_PATH)
     rng = np.random.default_rng(0)
     images, labels = dataset.test.images[:400], dataset.test.labels[:400]
     photos = np.stack([preprocess.prepare_bytes(augment.photo_like(image, rng)) for image in images])

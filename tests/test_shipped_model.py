@@ -4,14 +4,13 @@ import json
 
 import pytest
 
-from cnn import config
-from cnn import model as cnn_model
+from cnn import config, model_files
 from cnn.evaluate import evaluate
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return cnn_model.load_model(config.SHIPPED_MODEL_PATH)
+    return model_files.load_model(config.SHIPPED_MODEL_PATH)
 
 
 def test_shipped_files_are_all_there():

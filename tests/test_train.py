@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from cnn import model as cnn_model
+from cnn import model_files
 from cnn import train as cnn_train
 from cnn.config import TrainConfig
 from cnn.evaluate import evaluate
@@ -87,13 +88,13 @@ def test_a_run_writes_model_history_and_metrics(tmp_path, tiny_run, dataset):
     assert 0.5 < saved["test_accuracy"] < 1 and 0.5 < saved["val_accuracy"] < 1
     assert saved["epochs_run"] == 3 and saved["parameters"] == 333_526 and saved["precision"] == "float32"
     assert set(saved["versions"]) >= {"tensorflow", "keras", "python"}
-    assert cnn_model.load_model(tmp_path / "model.keras").count_params() == 333_526
+    assert model_files.load_model(tmp_path / "model.keras").count_params() == 333_526
 
 
 def test_the_checkpoint_holds_the_best_epoch(tmp_path, dataset):
     path = tmp_path / "best.keras"
     result = train(TrainConfig.fast(epochs=2, train_limit=640, val_limit=200), dataset, checkpoint_path=path)
-    saved = cnn_model.load_model(path)
+    saved = model_files.load_model(path)
     images = dataset.val.head(50).scaled()
     np.testing.assert_allclose(saved.predict_on_batch(images), result.model.predict_on_batch(images), atol=1e-5)
 
@@ -180,5 +181,5 @@ def test_a_bfloat16_run_learns_and_hands_back_a_float32_model(dataset):
     assert result.best_val_accuracy > 0.6  # chance is 0.1
     val = dataset.val.head(200)
     keras_probabilities = np.asarray(result.model.predict_on_batch(val.scaled()))
-    numpy_probabilities = load_bytes(cnn_model.model_bytes(result.model)).predict_on_batch(val.scaled())
+    numpy_probabilities = load_bytes(model_files.model_bytes(result.model)).predict_on_batch(val.scaled())
     np.testing.assert_allclose(numpy_probabilities, keras_probabilities, atol=1e-5)

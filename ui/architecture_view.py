@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn import architecture
-from ui import state
+from ui import registry, state
 from ui.text import t
 
 
@@ -16,10 +16,8 @@ def _png(token: str, _model) -> bytes:
 
 def render() -> None:
     """Draw the Architecture page."""
-    st.header(t("arch.header"))
-    entry = state.active_model()
+    entry = registry.open_page("architecture")
     if entry is None:
-        st.info(t("model.none"))
         return
     with st.spinner(t("model.loading_keras")):
         model = state.keras_model(entry)

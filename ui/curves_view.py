@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn import plots
-from ui import state
+from ui import registry
 from ui.text import language, t
 
 
@@ -18,18 +18,15 @@ def _figure_png(history: dict, metric: str, lang: str, best_epoch: int | None, s
 
 def render() -> None:
     """Draw the Curves page."""
-    st.header(t("curves.header"))
-    st.caption(t("curves.intro"))
-    entry = state.active_model()
+    entry = registry.open_page("curves", intro=t("curves.intro"))
     if entry is None:
-        st.info(t("model.none"))
         return
     history = entry.history
     if not history or not history.get("loss"):
         st.info(t("curves.none"))
         return
-    best = entry.best_epoch or int(np.argmin(history["val_loss"])) + 1
-    stopped_early = entry.stopped_early
+    best = entry.summary.best_epoch or int(np.argmin(history["val_loss"])) + 1
+    stopped_early = entry.summary.stopped_early
     st.markdown(
         t("curves.best", best=best, loss=history["val_loss"][best - 1], accuracy=history["val_accuracy"][best - 1])
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from cnn import preprocess
 from cnn.config import BRUSH_WIDTH_RANGE, CANVAS_SIZE, DEFAULT_BRUSH_WIDTH
-from ui import prediction, state
+from ui import prediction, registry, state
 from ui.text import t
 
 
@@ -88,6 +88,6 @@ def _draw_panel() -> None:
 
 def render() -> None:
     """Draw the Draw page."""
-    st.header(t("draw.header"))
+    registry.header("draw")
     st.info(t("draw.hint"))
     _draw_panel()

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn import config, plots
-from ui import draw_view, prediction, state
+from ui import draw_view, prediction, registry, state
 from ui.text import language, t
 
 SOURCES = ("sample", "drawing", "upload")
@@ -92,11 +92,8 @@ def _image_panel(entry: state.ModelEntry, model) -> None:
 
 def render() -> None:
     """Draw the Inside the CNN page."""
-    st.header(t("inside.header"))
-    st.caption(t("inside.intro"))
-    entry = state.active_model()
+    entry = registry.open_page("inside", intro=t("inside.intro"))
     if entry is None:
-        st.info(t("model.none"))
         return
     st.subheader(t("inside.filters"))
     st.caption(t("inside.filters_help"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn import config
-from cnn import model as cnn_model
+from cnn import config, model_files
 from ui import state
 from ui.text import t
 
@@ -17,7 +16,7 @@ def offer_model(data: bytes, name: str) -> tuple[str, str]:
     """
     try:
         entry = state.uploaded_entry(data, name)
-    except cnn_model.ModelError as error:
+    except model_files.ModelError as error:
         return "error", t("model.upload_refused", reason=error)
     state.add_session_model(entry)
     return "success", t("model.upload_ok", name=name)
@@ -48,15 +47,16 @@ def render() -> state.ModelEntry | None:
             )
         active = state.active_model()
         if active is not None:
-            accuracy = f"{active.val_accuracy:.2%}" if active.val_accuracy is not None else t("model.unknown")
+            summary = active.summary
+            accuracy = f"{summary.val_accuracy:.2%}" if summary.val_accuracy is not None else t("model.unknown")
             st.metric(t("model.val_accuracy"), accuracy)
             details = []
-            if active.epochs_run:
+            if summary.epochs_run:
                 details.append(
-                    f"{t('model.epochs')}: {t('model.epochs_value', run=active.epochs_run, best=active.best_epoch)}"
+                    f"{t('model.epochs')}: {t('model.epochs_value', run=summary.epochs_run, best=summary.best_epoch)}"
                 )
-            if active.created:
-                details.append(f"{t('model.created')}: {active.created}")
+            if active.made():
+                details.append(f"{t('model.created')}: {active.made()}")
             if details:
                 st.caption("  \n".join(details))
             st.download_button(

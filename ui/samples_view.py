@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn import config, plots
-from ui import charts, prediction, state
+from ui import charts, prediction, registry, state
 from ui.text import language, t
 
 PAGE_SIZE = 20
@@ -57,10 +57,8 @@ def _grid(indices: np.ndarray, images: np.ndarray, labels: np.ndarray, predictio
 
 def render() -> None:
     """Draw the Validation samples page."""
-    st.header(t("samples.header"))
-    entry = state.active_model()
+    entry = registry.open_page("samples")
     if entry is None:
-        st.info(t("model.none"))
         return
     dataset = state.dataset_or_explain()
     if dataset is None:

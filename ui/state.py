@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from cnn import config, data, jobs, numpy_model
-from cnn import model as cnn_model
+from cnn import config, data, jobs, model_files, numpy_model
 from cnn.evaluate import Evaluation, evaluate
 from cnn.predict import predict_probabilities
+from cnn.training_run import RunSummary
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, t
 
 SHIPPED, DRAWING = "shipped", "drawing"
@@ -43,11 +43,17 @@ class ModelEntry:
     file: bytes | None = dataclasses.field(default=None, repr=False, compare=False)  # None: shipped, on disk
     name: str = ""
     history: dict | None = None
-    val_accuracy: float | None = None
-    epochs_run: int | None = None
-    best_epoch: int | None = None
-    stopped_early: bool = False
-    created: str | None = None
+    # How the model was trained and scored; an uploaded model's is all unknown.
+    summary: RunSummary = dataclasses.field(default_factory=RunSummary)
+
+    def made(self) -> str | None:
+        """Return when the model was made as the app shows it: a trained one's time of day, else the date."""
+        created = self.summary.created
+        if not created:
+            return None
+        if self.kind == "trained":
+            return datetime.datetime.fromisoformat(created).astimezone().strftime("%H:%M")
+        return created[:10]
 
     def label(self) -> str:
         """Return the name shown in the model list, in the session's language."""
@@ -56,7 +62,7 @@ class ModelEntry:
         if self.kind == DRAWING:
             return t("model.drawing")
         if self.kind == "trained":
-            return t("model.trained", time=self.created or "")
+            return t("model.trained", time=self.made() or "")
         return t("model.uploaded", name=self.name)
 
 
@@ -101,25 +107,18 @@ def _shipped_entry(kind: str) -> ModelEntry | None:
         return None
     model = numpy_model.load(folder / "model.keras")
     history = _read_json(folder / "history.json")
-    metrics = _read_json(folder / "metrics.json") or {}
-    return ModelEntry(
-        token=kind,
-        kind=kind,
-        model=model,
-        history=history,
-        val_accuracy=metrics.get("val_accuracy"),
-        epochs_run=metrics.get("epochs_run"),
-        best_epoch=metrics.get("best_epoch"),
-        stopped_early=bool(metrics.get("stopped_early")),
-        created=(metrics.get("created") or "")[:10] or None,
-    )
+    try:
+        summary = RunSummary.from_json(_read_json(folder / "metrics.json") or {})
+    except ValueError:
+        summary = RunSummary()  # A broken metrics.json costs the figures, not the model.
+    return ModelEntry(token=kind, kind=kind, model=model, history=history, summary=summary)
 
 
 def shipped_entry(kind: str = SHIPPED) -> ModelEntry | None:
     """Return the shipped model `kind` ("shipped" or "drawing"), or None if its file is missing or broken."""
     try:
         return _shipped_entry(kind)
-    except cnn_model.ModelError:
+    except model_files.ModelError:
         return None
 
 
@@ -158,7 +157,7 @@ def model_file(entry: ModelEntry) -> bytes:
 def _keras_model(token: str, name: str, _read_file):
     # `_read_file` is called only on a cache miss: a shipped model's 4 MB file is read from
     # disk once, not on every rerun of the pages that need Keras.
-    return cnn_model.load_model_bytes(_read_file(), name)
+    return model_files.load_model_bytes(_read_file(), name)
 
 
 def keras_model(entry: ModelEntry):
@@ -228,25 +227,22 @@ def active_model() -> ModelEntry | None:
 def trained_entry(job: jobs.JobView) -> ModelEntry:
     """Return the model entry for a finished training run."""
     result = job.result
-    created = datetime.datetime.fromtimestamp(job.finished or job.created).strftime("%H:%M")
+    finished = datetime.datetime.fromtimestamp(job.finished or job.created, datetime.timezone.utc)
+    summary = dataclasses.replace(result.summary(), created=finished.isoformat(timespec="seconds"))
     return ModelEntry(
         token=f"run:{job.id}",
         kind="trained",
         model=result.model,
         file=result.model_file,
         history=result.history,
-        val_accuracy=result.best_val_accuracy,
-        epochs_run=result.epochs_run,
-        best_epoch=result.best_epoch,
-        stopped_early=result.stopped_early,
-        created=created,
+        summary=summary,
     )
 
 
 def uploaded_entry(data_bytes: bytes, name: str) -> ModelEntry:
-    """Load an uploaded .keras file safely (raises cnn.model.ModelError) and return its entry.
+    """Load an uploaded .keras file safely (raises cnn.model_files.ModelError) and return its entry.
 
-    Keras' safe mode checks the file once, as a second guard after cnn.model.check_archive,
+    Keras' safe mode checks the file once, as a second guard after cnn.model_files.check_archive,
     and keeps the Keras model for the pages that need it; predictions then run in NumPy.
     """
     digest = hashlib.sha256(data_bytes).hexdigest()[:16]

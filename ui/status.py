@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state, train_view
+from ui import runs, state
 from ui.text import duration, t
 
 
 def _status() -> None:
-    job = train_view.own_job()
+    job = runs.own_job()
     if job is None or not job.active:
-        if job is not None and job.result is not None and job.id not in st.session_state.get("activated_runs", set()):
+        if job is not None and job.result is not None and not runs.collected(job):
             st.rerun()  # The run just ended: redraw everything with the new model active.
         return
     state.training_board().get(job.id).touch()
@@ -27,7 +27,7 @@ def _status() -> None:
 
 def render() -> None:
     """Draw the status; it refreshes itself every two seconds while this session's run is going."""
-    job = train_view.own_job()
+    job = runs.own_job()
     active = job is not None and job.active
     with st.sidebar:
         st.fragment(_status, run_every=2.0 if active else None)()

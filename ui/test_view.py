@@ -5,17 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn import config
-from ui import state
+from ui import registry, state
 from ui.text import language, t
 
 
 def render() -> None:
     """Draw the Test set page."""
-    st.header(t("test.header"))
-    st.warning(t("test.warning"))
-    entry = state.active_model()
+    entry = registry.open_page("test", warning=t("test.warning"))
     if entry is None:
-        st.info(t("model.none"))
         return
     if state.dataset_or_explain() is None:
         return

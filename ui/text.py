@@ -359,19 +359,6 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-# Each page's url path and the text key of its header, in the order a lesson uses them.
-PAGE_HEADERS = {
-    "train": "train.header",
-    "curves": "curves.header",
-    "architecture": "arch.header",
-    "samples": "samples.header",
-    "draw": "draw.header",
-    "upload": "upload.header",
-    "test": "test.header",
-    "inside": "inside.header",
-}
-
-
 def language() -> str:
     """Return the session's language code ("ko" or "en")."""
     return st.session_state.get("language", DEFAULT_LANGUAGE)

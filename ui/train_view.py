@@ -6,7 +6,7 @@ import streamlit as st
 
 from cnn import jobs, plots
 from cnn.config import TrainConfig
-from ui import charts, state
+from ui import charts, registry, runs, state
 from ui.text import duration, language, t
 
 BATCH_SIZES = (16, 32, 64, 128, 256)
@@ -21,30 +21,6 @@ REFRESH_SECONDS = 1.0
 STILL_WHILE_TRAINING = (
     "<style>*, *::before, *::after { transition: none !important; animation: none !important; }</style>"
 )
-
-
-def own_job() -> jobs.JobView | None:
-    """Return this session's latest training run, if the board still has it."""
-    job = state.training_board().get(st.session_state.get("job_id"))
-    return job.view() if job else None
-
-
-def restore_run_from_url() -> None:
-    """After a page reload, find the run named by ?run= so a finished model is not lost."""
-    run_id = st.query_params.get("run")
-    if run_id and "job_id" not in st.session_state and state.training_board().get(run_id):
-        st.session_state.job_id = run_id
-
-
-def collect_finished_run() -> None:
-    """Make a finished run's model active, once, wherever the student is in the app."""
-    job = own_job()
-    if job is None or job.result is None:
-        return
-    activated = st.session_state.setdefault("activated_runs", set())
-    if job.id not in activated:
-        activated.add(job.id)
-        state.add_session_model(state.trained_entry(job))
 
 
 def _titles(metric: str) -> dict[str, str]:
@@ -146,8 +122,7 @@ def _start(train_config: TrainConfig | str) -> None:
     except jobs.BoardBusy:
         st.session_state.train_message = t("train.busy")
         return
-    st.session_state.job_id = job.id
-    st.query_params["run"] = job.id
+    runs.follow(job)
 
 
 def _others() -> None:
@@ -173,7 +148,7 @@ def _others() -> None:
 
 
 def _live_panel() -> None:
-    job = own_job()
+    job = runs.own_job()
     if job is None:
         return
     if job.active:
@@ -206,7 +181,7 @@ def _live_panel() -> None:
             st.info(t("train.early", patience=result.config.patience))
         if result.stopped_by_user:
             st.info(t("train.stopped", best=result.best_epoch))
-        if job.id in st.session_state.get("activated_runs", set()):
+        if runs.collected(job):
             st.caption(t("train.activated"))
         else:
             st.rerun()  # Makes the new model active everywhere, including the sidebar.
@@ -228,11 +203,11 @@ def _counts(progress) -> dict:
 
 def render() -> None:
     """Draw the Train page."""
-    st.header(t("train.header"))
+    registry.header("train")
     st.caption(t("train.intro"))
     if state.dataset_or_explain() is None:
         return
-    job = own_job()
+    job = runs.own_job()
     busy = job is not None and job.active
     train_config = _controls(disabled=busy)
     left, right = st.columns([1, 1])

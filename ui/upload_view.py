@@ -7,7 +7,7 @@ import streamlit as st
 from PIL import Image
 
 from cnn import config, preprocess
-from ui import prediction, state
+from ui import prediction, registry, state
 from ui.text import STRINGS, t
 
 # What the picker offers; other files are decoded by content and refused with a message.
@@ -90,6 +90,6 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
 
 def render() -> None:
     """Draw the Upload page."""
-    st.header(t("upload.header"))
+    registry.header("upload")
     st.caption(t("upload.hint"))
     show_result(state.active_model(), _chosen_file())

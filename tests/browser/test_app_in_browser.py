@@ -24,12 +24,13 @@ from PIL import Image
 from cnn import config, preprocess
 from cnn.drawing import drawings, hand_sets
 from cnn.predict import predict_one
-from ui.text import PAGE_HEADERS, STRINGS
+from ui import registry
+from ui.text import STRINGS
 
 pytestmark = pytest.mark.browser
 
 # The default page (Train) is served at the root.
-VIEWS = {("" if name == "train" else name): header for name, header in PAGE_HEADERS.items()}
+VIEWS = {("" if page is registry.DEFAULT else page.name): page.header for page in registry.PAGES}
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
@@ -196,9 +197,9 @@ def test_switching_language_changes_labels_and_the_url(page, app_url):
 
 @pytest.fixture(scope="module")
 def drawing_model():
-    from cnn import model as cnn_model
+    from cnn import model_files
 
-    return cnn_model.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
+    return model_files.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
 
 
 @pytest.mark.parametrize(
