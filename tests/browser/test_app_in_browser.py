@@ -44,10 +44,13 @@ def test_every_view_opens_without_an_error(page, app_url, language):
 
 def test_the_architecture_graph_and_chapter_plot_render_as_images(page, app_url):
     open_view(page, app_url, "architecture")
+    # The graph comes after TensorFlow loads; on a busy machine the page can look settled before that.
+    page.wait_for_selector("[data-testid='stImageContainer'] img", timeout=120_000)
     images = page.locator("[data-testid='stImageContainer'] img")
     assert images.count() >= 1 and images.first.evaluate("img => img.naturalHeight") > 300
     assert "333,526" in page.locator("body").inner_text()
     open_view(page, app_url, "curves")
+    page.locator("[data-testid='stImageContainer'] img").nth(1).wait_for(timeout=120_000)
     widths = [
         img.evaluate("img => img.naturalWidth") for img in page.locator("[data-testid='stImageContainer'] img").all()
     ]
