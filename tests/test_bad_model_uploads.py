@@ -9,7 +9,7 @@ from keras import layers
 from keras_archives import rewrite_config
 from streamlit.testing.v1 import AppTest
 
-from cnn import config, model_files
+from cnn import config, model_files, roles
 from cnn import model as cnn_model
 
 
@@ -31,6 +31,7 @@ def offer(data: bytes, name: str) -> tuple[str, str, str]:
     """Return (kind, message, active model token) after offering the file in a real session."""
     app = AppTest.from_function(offer_script, args=(data, name), default_timeout=60)
     app.session_state["language"] = "en"
+    app.session_state["role"] = roles.TEACHER  # uploading the class's model is the teacher's
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     kind, message, token = (element.value for element in app.text)
@@ -121,5 +122,6 @@ def test_the_refusal_is_in_the_students_language(language):
 
     app = AppTest.from_function(script, default_timeout=60)
     app.session_state["language"] = language
+    app.session_state["role"] = roles.TEACHER
     app.run()
     assert "사용 중인 모델은 그대로입니다" in app.text[0].value
