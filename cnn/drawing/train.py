@@ -30,7 +30,10 @@ TRAIN_AUGMENT_SEED = 1
 VAL_AUGMENT_SEED = 2
 # Synthetic sketches (cnn.drawing.sketches) join each split at this share of its real images: 12,000
 # for the chapter's 48,000 training images, 1,200 per class.
-SKETCH_SHARE = 0.25
+SKETCH_SHARE = 0.4
+# Share of the drawing-style copies and sketches flipped left to right, so that shoes drawn
+# pointing right read as shoes (bench/README.md#real-doodles); the real images stay as they are.
+MIRROR_SHARE = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +52,8 @@ def with_drawings(split: data.Split, seed: int) -> data.Split:
     """Return `split` joined by one drawing-style copy of every image and by sketches, shuffled with `seed`."""
     drawn, _ = augment.drawing_like(split.images, seed=seed)
     sketched, sketch_labels = sketches.sketches(round(SKETCH_SHARE * len(split.labels)), seed=seed)
-    images = np.concatenate([split.images, drawn, sketched])
+    drawn = np.concatenate([drawn, sketched])
+    images = np.concatenate([split.images, augment.mirrored(drawn, MIRROR_SHARE, seed)])
     labels = np.concatenate([split.labels, split.labels, sketch_labels.astype(split.labels.dtype)])
     # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of all three kinds.
     order = np.random.default_rng(seed).permutation(len(labels))
