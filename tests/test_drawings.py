@@ -187,9 +187,11 @@ def test_the_drawing_training_data_adds_copies_and_sketches_and_keeps_the_real_t
     from cnn.drawing import train as train_drawing
 
     mixed = train_drawing.drawing_dataset(dataset, train_limit=300, val_limit=100)
-    # 300 real images, one copy of each and a quarter as many sketches, the classes in turn.
-    assert len(mixed.train) == 675 and len(mixed.val) == 225 and mixed.test is dataset.test
-    sketch_counts = np.bincount(np.arange(75) % config.NUM_CLASSES, minlength=config.NUM_CLASSES)
+    # 300 real images, one copy of each and SKETCH_SHARE as many sketches, the classes in turn.
+    sketches_made = round(train_drawing.SKETCH_SHARE * 300)
+    assert len(mixed.train) == 600 + sketches_made and mixed.test is dataset.test
+    assert len(mixed.val) == 200 + round(train_drawing.SKETCH_SHARE * 100)
+    sketch_counts = np.bincount(np.arange(sketches_made) % config.NUM_CLASSES, minlength=config.NUM_CLASSES)
     expected = 2 * np.bincount(dataset.train.labels[:300], minlength=config.NUM_CLASSES) + sketch_counts
     assert np.array_equal(np.bincount(mixed.train.labels, minlength=config.NUM_CLASSES), expected)
     assert mixed.real_train_count == 300

@@ -16,12 +16,13 @@ from app_driver import (
     open_view,
     screenshot,
     set_slider,
+    wait_for_answer,
     wait_for_text,
     wait_idle,
 )
 from PIL import Image
 
-from cnn import config, preprocess
+from cnn import confidence, config, preprocess
 from cnn.drawing import drawings, hand_sets
 from cnn.predict import predict_one
 from ui.text import PAGE_HEADERS, STRINGS
@@ -114,7 +115,7 @@ def test_a_stroke_started_at_the_canvas_top_right_reaches_the_model(page, app_ur
     canvas.wait_for()
     assert "Draw a garment on the canvas" in page.locator(key("draw_prediction")).inner_text()
     draw_stroke(page, canvas, [(250, 6), (240, 140), (230, 270)])
-    wait_for_text(page, "draw_prediction", "Prediction:")
+    wait_for_answer(page, "draw_prediction")
     wait_idle(page)
     assert page.locator(key("draw_prediction")).locator("[data-testid='stImageContainer'] img").count() == 1
     assert_no_error(page)
@@ -215,11 +216,36 @@ def test_a_hand_drawing_through_the_real_canvas_reads_like_the_offline_rendering
     canvas.wait_for()
     for stroke in drawings.scale_strokes(drawing.strokes):
         draw_stroke(page, canvas, [tuple(point) for point in stroke], steps=6)
-    wait_for_text(page, "draw_prediction", "Prediction:")
+    wait_for_answer(page, "draw_prediction")
     wait_idle(page)
     top = page.locator(f"{key('draw_prediction')} h3").first.inner_text()
     assert expected in top, f"canvas says {top!r}, offline rendering says {expected!r}"
     screenshot(page, f"draw-hand-{label}-en")
+
+
+# A drawing that is none of the classes clearly: a zigzag the drawing model is not sure about.
+UNSURE_STROKES = [[(40, 140), (90, 60), (140, 220), (190, 60), (240, 140)]]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_an_ambiguous_drawing_says_not_sure_with_the_top_three(page, app_url, drawing_model, language):
+    canvas_size = config.CANVAS_SIZE
+    offline = preprocess.prepare_drawing(drawings.render([np.array(s, float) for s in UNSURE_STROKES], canvas_size))
+    probabilities = predict_one(drawing_model, offline)
+    assert not confidence.is_sure(probabilities), "the drawing must be ambiguous for the drawing model"
+    names = [config.class_names(language)[i] for i in confidence.likeliest(probabilities)]
+    open_view(page, app_url, "draw", language)
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    for stroke in UNSURE_STROKES:
+        draw_stroke(page, canvas, stroke)
+    unsure = STRINGS["predict.unsure"][language].split(":")[0]
+    wait_for_text(page, "draw_prediction", unsure)
+    wait_idle(page)
+    answer = page.locator(f"{key('draw_prediction')} h3").first.inner_text()
+    assert answer.startswith(unsure) and all(name in answer for name in names), answer
+    assert_no_error(page)
+    screenshot(page, f"draw-not-sure-{language}")
 
 
 def test_drawing_on_the_inside_page_changes_the_feature_maps(page, app_url):
