@@ -1,14 +1,14 @@
 """Train the drawing-friendly model: the chapter's CNN, on the real images plus drawing-style copies of them.
 
-python -m cnn.drawing.train --out assets/models/drawing
-python -m cnn.drawing.train --out runs/drawing-quick --preset quick   # cnn.train's quick recipe, a fifth of the time
+python -m cnn.drawing.train --out assets/models/drawing --preset quick   # the shipped model
+python -m cnn.drawing.train --out runs/drawing-chapter                   # the chapter's recipe, about 4x as long
 python -m cnn.drawing.train --out runs/drawing-tiny --train-limit 6000 --epochs 3
 
-The network and recipe are the chapter's (cnn.model.build_model through cnn.train.train);
-only the training and validation images differ: each real image is joined by one
-drawing-style copy (cnn.drawing.augment.drawing_like), and a quarter as many synthetic sketches
-(cnn.drawing.sketches, garments drawn from templates the way people draw them) join those. The
-test set stays the real one.
+The network is the chapter's (cnn.model.build_model, trained by cnn.train.train with the preset's
+recipe); only the training and validation images differ: each real image is joined by one
+drawing-style copy (cnn.drawing.augment.drawing_like), and SKETCH_SHARE as many synthetic sketches
+(cnn.drawing.sketches, garments drawn from templates the way people draw them) join those; half of
+the copies and sketches are mirrored. The test set stays the real one.
 """
 
 from __future__ import annotations
