@@ -1,6 +1,7 @@
 """Fast prediction: class probabilities for one image or many, and the `cnn.predict` command.
 
 python -m cnn.predict shirt.png trousers.jpg [--model assets/models/chapter/model.keras]
+python -m cnn.predict --as-drawing doodle.png   # what the Draw page shows for a drawing saved as a PNG
 """
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 
-from cnn import config
+from cnn import confidence, config
 
 # Large enough to keep both cores busy, small enough to stay well under 100 MB.
 BATCH_SIZE = 1000
@@ -52,6 +54,41 @@ def describe(probabilities: np.ndarray) -> dict:
     }
 
 
+def answer_drawings(paths: list[str], model_path) -> int:
+    """Print what the Draw page shows for each PNG read as its canvas (its model, prepare_drawing), and if sure."""
+    from cnn import model as cnn_model
+    from cnn import preprocess
+
+    model_name = _shown_path(model_path)
+    try:
+        model = cnn_model.load_model(model_path)
+    except cnn_model.ModelError as error:
+        print(json.dumps({"error": str(error), "model": model_name}, ensure_ascii=False))
+        return 2
+    failures = 0
+    for path in paths:
+        try:
+            canvas = preprocess.canvas_from_image(preprocess.open_image(Path(path).read_bytes()))
+            image = preprocess.prepare_drawing(canvas)
+        except (preprocess.ImageError, OSError) as error:
+            failures += 1
+            unreadable = f"{path} cannot be read ({getattr(error, 'strerror', None) or error})."
+            reason = str(error) if isinstance(error, preprocess.ImageError) else unreadable
+            print(json.dumps({"file": path, "error": reason, "model": model_name}, ensure_ascii=False), flush=True)
+            continue
+        probabilities = predict_one(model, image)
+        sure = confidence.is_sure(probabilities)
+        answer = {"file": path, **describe(probabilities), "model": model_name, "sure": sure}
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
+
+
+def _shown_path(path) -> str:
+    """Return a model path relative to the project when it lies inside it, as the command's output names it."""
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(config.PROJECT_DIR)) if resolved.is_relative_to(config.PROJECT_DIR) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one JSON line per image; a file that is not an image gets an error line."""
     from cnn import model_files as cnn_model
@@ -59,8 +96,18 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m cnn.predict", description=__doc__.splitlines()[0])
     parser.add_argument("images", nargs="+", help="PNG, JPEG or WebP files of garments")
-    parser.add_argument("--model", default=str(config.SHIPPED_MODEL_PATH), help="a .keras model file")
+    parser.add_argument(
+        "--model", default=None, help="a .keras model file (default: the chapter's; with --as-drawing, the Draw page's)"
+    )
+    parser.add_argument(
+        "--as-drawing",
+        action="store_true",
+        help="read each PNG as the Draw page's canvas and answer with the Draw page's model and preprocessing",
+    )
     args = parser.parse_args(argv)
+    if args.as_drawing:
+        return answer_drawings(args.images, args.model or config.DRAW_VIEW_MODEL_DIR / "model.keras")
+    args.model = args.model or str(config.SHIPPED_MODEL_PATH)
     try:
         model = cnn_model.load_model(args.model)
     except cnn_model.ModelError as error:

@@ -397,6 +397,23 @@ def prepare_canvas(rgba: np.ndarray, *, fill: bool = False, stroke: float | None
     return fit_to_square(canvas_garment(rgba), fill=fill, stroke=stroke)[..., np.newaxis]
 
 
+def canvas_from_image(image: Image.Image, size: int = config.CANVAS_SIZE) -> np.ndarray:
+    """Return a picture of a drawing as the Draw page's canvas data: (size, size, 4) uint8 RGBA.
+
+    The picture is padded to a square with its own background (transparent, or opaque white) and
+    resized to the canvas, so a drawing saved at any size is read like one drawn on the page.
+    """
+    rgba = image.convert("RGBA")
+    alpha = np.asarray(rgba)[..., 3]
+    edge = np.concatenate([alpha[0], alpha[-1], alpha[:, 0], alpha[:, -1]])
+    background = (0, 0, 0, 0) if np.median(edge) < TRANSPARENT_ALPHA else (255, 255, 255, 255)
+    side = max(rgba.size)
+    square = Image.new("RGBA", (side, side), background)
+    square.paste(rgba, ((side - rgba.width) // 2, (side - rgba.height) // 2))
+    resample = Image.Resampling.BOX if side >= size else Image.Resampling.BILINEAR
+    return np.asarray(square.resize((size, size), resample), dtype=np.uint8)
+
+
 def prepare_drawing(rgba: np.ndarray) -> np.ndarray:
     """Return the model input for a Draw-view canvas: prepare_canvas with the recommended DRAWING_OPTIONS."""
     return prepare_canvas(rgba, **DRAWING_OPTIONS)

@@ -73,3 +73,45 @@ def test_train_refuses_bad_settings_without_a_traceback(tmp_path):
     result = run("cnn.train", "--out", str(tmp_path), "--epochs", "0")
     assert result.returncode == 2
     assert "epochs must be between" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_predict_as_drawing_answers_like_the_draw_page_for_any_background_and_size(tmp_path):
+    from cnn import confidence, preprocess
+    from cnn import model as cnn_model
+    from cnn.drawing import drawings, hand_sets
+    from cnn.predict import predict_one
+
+    (drawing,) = [drawing for drawing in hand_sets.TUNING if drawing.name == "trousers outline"]
+    canvas = drawings.render_drawing(drawing)
+    # What the Draw page shows for this drawing: its model, prepare_drawing.
+    expected = predict_one(
+        cnn_model.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras"), preprocess.prepare_drawing(canvas)
+    )
+    Image.fromarray(canvas).save(tmp_path / "transparent.png")
+    # The same drawing saved from a paint program: dark strokes on white, larger and not square.
+    white = drawings.render_drawing(drawing, canvas_size=560, background=(255, 255, 255))
+    Image.fromarray(np.pad(white, ((0, 0), (80, 80), (0, 0)), constant_values=255)).save(tmp_path / "white.png")
+    (tmp_path / "notes.png").write_text("not a drawing")
+    files = [tmp_path / name for name in ("transparent.png", "white.png", "notes.png")]
+    result = run("cnn.predict", "--as-drawing", *map(str, files))
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3 and result.returncode == 1
+    for line in lines[:2]:
+        assert set(line) == {"file", "label", "label_ko", "probabilities", "model", "sure"}
+        assert line["model"] == "assets/models/drawing/model.keras"
+        assert line["label"] == config.CLASS_NAMES_EN[int(np.argmax(expected))] == "Trouser"
+        assert np.allclose(line["probabilities"], expected, atol=0.02)
+        assert line["sure"] == confidence.is_sure(np.array(line["probabilities"]))
+    assert "error" in lines[2] and lines[2]["model"] == "assets/models/drawing/model.keras"
+
+
+def test_predict_as_drawing_takes_another_model_and_the_default_path_stays_the_chapters(tmp_path):
+    from cnn.drawing import drawings, hand_sets
+
+    Image.fromarray(drawings.render_drawing(hand_sets.TUNING[0])).save(tmp_path / "drawing.png")
+    chosen = run(
+        "cnn.predict", "--as-drawing", "--model", str(config.SHIPPED_MODEL_PATH), str(tmp_path / "drawing.png")
+    )
+    assert json.loads(chosen.stdout)["model"] == "assets/models/chapter/model.keras"
+    plain = run("cnn.predict", str(tmp_path / "drawing.png"))
+    assert plain.returncode == 0 and set(json.loads(plain.stdout)) == {"file", "label", "label_ko", "probabilities"}

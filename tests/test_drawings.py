@@ -187,9 +187,11 @@ def test_the_drawing_training_data_adds_copies_and_sketches_and_keeps_the_real_t
     from cnn.drawing import train as train_drawing
 
     mixed = train_drawing.drawing_dataset(dataset, train_limit=300, val_limit=100)
-    # 300 real images, one copy of each and a quarter as many sketches, the classes in turn.
-    assert len(mixed.train) == 675 and len(mixed.val) == 225 and mixed.test is dataset.test
-    sketch_counts = np.bincount(np.arange(75) % config.NUM_CLASSES, minlength=config.NUM_CLASSES)
+    # 300 real images, one copy of each and SKETCH_SHARE as many sketches, the classes in turn.
+    sketches_made = round(train_drawing.SKETCH_SHARE * 300)
+    assert len(mixed.train) == 600 + sketches_made and mixed.test is dataset.test
+    assert len(mixed.val) == 200 + round(train_drawing.SKETCH_SHARE * 100)
+    sketch_counts = np.bincount(np.arange(sketches_made) % config.NUM_CLASSES, minlength=config.NUM_CLASSES)
     expected = 2 * np.bincount(dataset.train.labels[:300], minlength=config.NUM_CLASSES) + sketch_counts
     assert np.array_equal(np.bincount(mixed.train.labels, minlength=config.NUM_CLASSES), expected)
     assert mixed.real_train_count == 300
@@ -220,3 +222,23 @@ def test_a_gap_opens_closed_outlines_only():
     assert np.array_equal(same_line, np.asarray(line, dtype=float))
     canvas = drawings.render(drawings.scale_strokes([opened_square]), stroke_width=4)
     assert preprocess.prepare_canvas(canvas, fill=True)[14, 14, 0] == 0
+
+
+def test_mirrored_flips_the_chosen_share_left_to_right_and_keeps_the_rest():
+    # A shoe-like wedge pointing left: ink on the left column only.
+    images = np.zeros((400, 28, 28), dtype=np.uint8)
+    images[:, 10:20, 0:5] = 255
+    flipped = augment.mirrored(images, 0.5, seed=1)
+    points_right = flipped[:, 10:20, 23:28].max(axis=(1, 2)) == 255
+    assert flipped.shape == images.shape and flipped.dtype == np.uint8
+    assert 0.4 < points_right.mean() < 0.6
+    assert np.array_equal(flipped[points_right], images[points_right][:, :, ::-1])
+    assert np.array_equal(flipped[~points_right], images[~points_right])
+    assert np.array_equal(flipped, augment.mirrored(images, 0.5, seed=1))
+    assert np.array_equal(augment.mirrored(images, 0.0, seed=1), images)
+    assert np.array_equal(augment.mirrored(images, 1.0, seed=1), images[:, :, ::-1])
+
+
+def test_mirrored_refuses_a_share_outside_zero_to_one():
+    with pytest.raises(ValueError, match="share"):
+        augment.mirrored(np.zeros((2, 28, 28), dtype=np.uint8), 1.5, seed=0)

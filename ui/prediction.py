@@ -1,4 +1,8 @@
-"""The prediction panel shared by Draw, Upload and the validation browser: top class, 28x28 input, bars."""
+"""The prediction panel shared by Draw, Upload and the validation browser: top class, 28x28 input, bars.
+
+Draw and Upload show `answer_text`, which says "not sure" below cnn.confidence's threshold; the
+validation browser and the Inside page name the top class as it is, to show what the model does.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageOps
 
-from cnn import config
+from cnn import confidence, config
 from ui import charts
 from ui.text import language, t
 
@@ -39,6 +43,14 @@ def top_class_text(probabilities: np.ndarray) -> str:
     return t("predict.top", label=config.class_names(language())[top], probability=float(probabilities[top]))
 
 
+def answer_text(probabilities: np.ndarray) -> str:
+    """Return the top class, or "Not sure: Shirt, Pullover or Coat?" when the model is not sure enough."""
+    if confidence.is_sure(probabilities):
+        return top_class_text(probabilities)
+    names = [config.class_names(language())[i] for i in confidence.likeliest(probabilities)]
+    return t("predict.unsure", first=names[0], second=names[1], third=names[2])
+
+
 def bars(probabilities: np.ndarray, key: str | None = None) -> None:
     """Draw the probability bar chart of the 10 classes."""
     spec = charts.probability_bars(probabilities, language(), t("predict.class"), t("predict.probability"))
@@ -46,8 +58,8 @@ def bars(probabilities: np.ndarray, key: str | None = None) -> None:
 
 
 def show(probabilities: np.ndarray, image: np.ndarray, show_input: bool = True) -> None:
-    """Draw the top class, the model's 28x28 input and the bars for one image."""
-    st.subheader(top_class_text(probabilities))
+    """Draw the answer (the top class, or "not sure" with the top three), the model's 28x28 input and the bars."""
+    st.subheader(answer_text(probabilities))
     if show_input:
         st.image(data_uri(input_picture(image)), caption=t("predict.input"), width=168)
     bars(probabilities)

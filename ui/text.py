@@ -312,6 +312,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "samples.accuracy": {"ko": "검증 정확도 {accuracy:.2%}", "en": "Validation accuracy {accuracy:.2%}"},
     # Prediction panel
     "predict.top": {"ko": "예측: {label} ({probability:.0%})", "en": "Prediction: {label} ({probability:.0%})"},
+    "predict.unsure": {
+        "ko": "확실하지 않아요: {first}, {second} 또는 {third}?",
+        "en": "Not sure: {first}, {second} or {third}?",
+    },
     "predict.input": {"ko": "모델이 보는 28x28 이미지", "en": "The 28x28 image the model sees"},
     "predict.bars": {"ko": "클래스별 확률", "en": "Probability of each class"},
     "predict.class": {"ko": "클래스", "en": "class"},

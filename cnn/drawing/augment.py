@@ -160,6 +160,23 @@ def drawing_like(images: np.ndarray, seed: int = 0) -> tuple[np.ndarray, list[st
     return out, [KINDS[k] for k in kinds]
 
 
+def mirrored(images: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """Return (n, 28, 28) images with a random `share` of them flipped left to right (the rest as they are).
+
+    Every class may be mirrored: garments and bags are left/right symmetric, and shoes drawn by
+    people point either way while the dataset's all point left.
+    """
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"Expected (n, height, width) images, got shape {images.shape}.")
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"share must be between 0 and 1, got {share}.")
+    flip = np.random.default_rng(seed).random(len(images)) < share
+    out = images.copy()
+    out[flip] = images[flip, :, ::-1]
+    return out
+
+
 def photo_like(image: np.ndarray, rng: np.random.Generator, quality: int = 85) -> bytes:
     """Return a (28, 28) dataset image as a product-photo-like JPEG: dark garment on white, enlarged, off-centre.
 

@@ -33,6 +33,14 @@ MAX_ROTATION_DEGREES = 8.0
 MAX_STRETCH = 0.1
 # Points are added along every segment at this spacing (drawing units) so the wobble bends lines.
 SEGMENT_STEP = 3.0
+# Share of trousers, pullovers, coats, sandals and bags drawn the way strangers doodle them in a
+# few seconds (Quick, Draw!, bench/README.md#real-doodles): trousers as two legs' outline, tops as
+# a T with long sleeves, flip-flops from above, backpacks.
+DOODLE_SHARE = 0.4
+# Share of sketches drawn in a hurry: outlines left open, lines overshooting their ends, a detail left out.
+SLOPPY_SHARE = 0.5
+GAP_RANGE = (3.0, 14.0)
+OVERSHOOT_RANGE = (1.0, 6.0)
 
 
 def _u(rng: np.random.Generator, low: float, high: float) -> float:
@@ -127,8 +135,30 @@ def t_shirt(rng) -> list:
     return strokes
 
 
+def doodled_trouser(rng) -> list:
+    """Trousers as two legs' outline in one or two strokes: often wide and short, open at the waist or the crotch."""
+    waist, top, hem = _u(rng, 22, 40), _u(rng, 0, 8), _u(rng, 55, 100)
+    crotch, gap, flare = top + _u(rng, 0.15, 0.5) * (hem - top), _u(rng, 3, 16), _u(rng, -6, 8)
+    leg_out, leg_in = 50 - waist - flare, 50 - gap
+    left = [(50 - waist, top), (leg_out, hem), (leg_in, hem), (50 - gap / 3, crotch)]
+    right = [(100 - x, y) for x, y in reversed(left)]
+    style = rng.random()
+    if style < 0.4:
+        # One stroke round both legs, the waist left open.
+        return [[*left[:-1], (50, crotch), *right[1:]]]
+    if style < 0.7:
+        # Each leg on its own, not closed at the crotch, and a waist line across.
+        strokes = [left, right]
+        if rng.random() < 0.7:
+            strokes.append([(50 - waist, top), (50 + waist, top)])
+        return strokes
+    return [drawings.closed(*left[:-1], (50, crotch), *right[1:])]
+
+
 def trouser(rng) -> list:
     """Trousers: two legs from a waist, straight or flared, sometimes a waistband, fly or pockets."""
+    if rng.random() < DOODLE_SHARE:
+        return doodled_trouser(rng)
     waist, top, hem = _u(rng, 16, 26), _u(rng, 0, 6), _u(rng, 90, 100)
     crotch, gap, flare = _u(rng, 24, 42), _u(rng, 1, 6), _u(rng, -4, 10)
     leg_out = 50 - waist - flare
@@ -158,10 +188,12 @@ def trouser(rng) -> list:
 
 def pullover(rng) -> list:
     """A pullover: long sleeves, a round or V neck, sometimes ribbed hem and cuffs or a band; never open."""
+    # Doodled, it is a T-shirt whose sleeves slant out and reach down the body.
+    doodled = rng.random() < DOODLE_SHARE
     outline, parts = _top_outline(
         rng,
-        sleeve_end=_u(rng, 78, 94),
-        sleeve_angle=_u(rng, 2, 18),
+        sleeve_end=_u(rng, 55, 90) if doodled else _u(rng, 78, 94),
+        sleeve_angle=_u(rng, 20, 50) if doodled else _u(rng, 2, 18),
         hem=_u(rng, 84, 96),
         hem_half=_u(rng, 22, 30),
         neck_drop=_u(rng, 3, 10),
@@ -221,14 +253,16 @@ def dress(rng) -> list:
 
 def coat(rng) -> list:
     """A coat: long sleeves, long and open down the front, with lapels, buttons, pockets, a belt or a hood."""
-    hem = _u(rng, 92, 100)
+    # Doodled, a jacket: a T with long slanting sleeves and a zip from the collar down.
+    doodled = rng.random() < DOODLE_SHARE
+    hem = _u(rng, 70, 100) if doodled else _u(rng, 92, 100)
     outline, parts = _top_outline(
         rng,
-        sleeve_end=_u(rng, 76, 94),
-        sleeve_angle=_u(rng, 2, 16),
+        sleeve_end=_u(rng, 55, 90) if doodled else _u(rng, 76, 94),
+        sleeve_angle=_u(rng, 20, 50) if doodled else _u(rng, 2, 16),
         hem=hem,
-        hem_half=_u(rng, 24, 34),
-        neck_drop=_u(rng, 14, 34),
+        hem_half=_u(rng, 22, 34),
+        neck_drop=_u(rng, 3, 16) if doodled else _u(rng, 14, 34),
     )
     strokes = [outline]
     opening_top = outline[0][1]
@@ -267,8 +301,26 @@ def coat(rng) -> list:
     return strokes
 
 
+def flip_flops(rng) -> list:
+    """Flip-flops seen from above: one or two long soles, each with a V strap from the toe post."""
+    pair = rng.random() < 0.5
+    width = _u(rng, 30, 44) if pair else _u(rng, 36, 56)
+    strokes = []
+    for middle in (50 - width / 2 - _u(rng, 2, 8), 50 + width / 2 + _u(rng, 2, 8)) if pair else (50,):
+        half, top, bottom = width / 2, _u(rng, 0, 10), _u(rng, 88, 100)
+        # A footprint: round at the toe and the heel, a little narrower between.
+        toe, heel = top + half, bottom - half * 0.8
+        sole = _arc(middle, toe, half, half, 180, 360) + _arc(middle, heel, half * 0.8, half * 0.8, 0, 180)
+        strokes.append(drawings.closed(*sole))
+        post, strap = top + _u(rng, 0.12, 0.25) * (bottom - top), top + _u(rng, 0.35, 0.55) * (bottom - top)
+        strokes.append([(middle - half * 0.9, strap), (middle + _u(rng, -3, 3), post), (middle + half * 0.9, strap)])
+    return strokes
+
+
 def sandal(rng) -> list:
     """A sandal from the side: a thin sole, flat or heeled, with one to three straps."""
+    if rng.random() < DOODLE_SHARE:
+        return flip_flops(rng)
     sole_top, thick = _u(rng, 70, 86), _u(rng, 4, 10)
     strokes = []
     if rng.random() < 0.3:
@@ -319,8 +371,36 @@ def sneaker(rng) -> list:
     return strokes
 
 
+def backpack(rng) -> list:
+    """A backpack from the front: a tall body rounded at the top, a handle loop, a front pocket, straps at the sides."""
+    half, top, bottom = _u(rng, 22, 36), _u(rng, 10, 24), _u(rng, 90, 100)
+    round_top = _u(rng, 0.3, 1.0) * half
+    body = [*_arc(50, top + round_top, half, round_top, 180, 360), (50 + half, bottom), (50 - half, bottom)]
+    strokes = [drawings.closed(*body)]
+    strokes.append(_arc(50, top + 1, _u(rng, 5, 12), _u(rng, 5, 10), 180, 360))
+    if rng.random() < 0.7:
+        pocket_top, pocket_half = _u(rng, 50, 70), half * _u(rng, 0.5, 0.8)
+        if rng.random() < 0.5:
+            strokes.append(_rectangle(50 - pocket_half, pocket_top, 50 + pocket_half, bottom - _u(rng, 3, 10)))
+        else:
+            strokes.append(
+                [
+                    (50 - pocket_half, bottom),
+                    *_arc(50, pocket_top + 8, pocket_half, 8, 180, 360),
+                    (50 + pocket_half, bottom),
+                ]
+            )
+    if rng.random() < 0.4:
+        for side in (-1, 1):
+            x = 50 + side * half
+            strokes.append([(x, top + round_top), (x + side * _u(rng, 4, 10), (top + bottom) / 2), (x, bottom - 6)])
+    return strokes
+
+
 def bag(rng) -> list:
     """A bag: a box or trapezoid with a handle or strap, sometimes a flap or a pocket."""
+    if rng.random() < DOODLE_SHARE:
+        return backpack(rng)
     top, bottom = _u(rng, 30, 50), _u(rng, 90, 100)
     half_top, half_bottom = _u(rng, 28, 44), _u(rng, 34, 48)
     strokes = [
@@ -438,8 +518,34 @@ def _densify(stroke: np.ndarray) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def _overshoot(line: np.ndarray, length: float) -> np.ndarray:
+    """Return a polyline whose two ends run on `length` units past where they should stop."""
+    if len(line) < 2:
+        return line
+    ends = []
+    for end, before in ((line[0], line[1]), (line[-1], line[-2])):
+        step = end - before
+        ends.append(end + step / max(float(np.hypot(*step)), 1e-6) * length)
+    return np.concatenate([ends[:1], line, ends[1:]])
+
+
+def _sloppy(strokes: list, rng: np.random.Generator) -> list[np.ndarray]:
+    """Return the strokes drawn in a hurry: sometimes a detail left out, outlines left open, ends overshooting."""
+    lines = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes]
+    if len(lines) > 1 and rng.random() < 0.3:
+        # Never the first stroke: it is the garment's outline.
+        del lines[int(rng.integers(1, len(lines)))]
+    if rng.random() < 0.5:
+        lines = drawings.with_gap(lines, _u(rng, *GAP_RANGE))
+    if rng.random() < 0.5:
+        lines = [_overshoot(line, _u(rng, *OVERSHOOT_RANGE)) for line in lines]
+    return lines
+
+
 def _hand(strokes: list, rng: np.random.Generator) -> list[np.ndarray]:
     """Return the strokes shaken, turned and stretched as a hand draws them."""
+    if rng.random() < SLOPPY_SHARE:
+        strokes = _sloppy(strokes, rng)
     lines = [_densify(np.asarray(stroke, dtype=np.float64).reshape(-1, 2)) for stroke in strokes]
     lines = drawings.wobble(lines, _u(rng, 0.0, MAX_WOBBLE), rng)
     angle = np.deg2rad(_u(rng, -MAX_ROTATION_DEGREES, MAX_ROTATION_DEGREES))

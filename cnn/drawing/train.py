@@ -1,13 +1,14 @@
 """Train the drawing-friendly model: the chapter's CNN, on the real images plus drawing-style copies of them.
 
-python -m cnn.drawing.train --out assets/models/drawing
-python -m cnn.drawing.train --out runs/drawing-quick --train-limit 6000 --epochs 3
+python -m cnn.drawing.train --out assets/models/drawing --preset quick   # the shipped model
+python -m cnn.drawing.train --out runs/drawing-chapter                   # the chapter's recipe, about 4x as long
+python -m cnn.drawing.train --out runs/drawing-tiny --train-limit 6000 --epochs 3
 
-The network and recipe are the chapter's (cnn.model.build_model through cnn.train.train);
-only the training and validation images differ: each real image is joined by one
-drawing-style copy (cnn.drawing.augment.drawing_like), and a quarter as many synthetic sketches
-(cnn.drawing.sketches, garments drawn from templates the way people draw them) join those. The
-test set stays the real one.
+The network is the chapter's (cnn.model.build_model, trained by cnn.train.train with the preset's
+recipe); only the training and validation images differ: each real image is joined by one
+drawing-style copy (cnn.drawing.augment.drawing_like), and SKETCH_SHARE as many synthetic sketches
+(cnn.drawing.sketches, garments drawn from templates the way people draw them) join those; half of
+the copies and sketches are mirrored. The test set stays the real one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from pathlib import Path
 import numpy as np
 
 from cnn import data
-from cnn.config import TrainConfig
 from cnn.drawing import augment, sketches
 
 # Seeds of the drawing-style copies; the validation copies differ from the training ones.
@@ -30,7 +30,10 @@ TRAIN_AUGMENT_SEED = 1
 VAL_AUGMENT_SEED = 2
 # Synthetic sketches (cnn.drawing.sketches) join each split at this share of its real images: 12,000
 # for the chapter's 48,000 training images, 1,200 per class.
-SKETCH_SHARE = 0.25
+SKETCH_SHARE = 0.4
+# Share of the drawing-style copies and sketches flipped left to right, so that shoes drawn
+# pointing right read as shoes (bench/README.md#real-doodles); the real images stay as they are.
+MIRROR_SHARE = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +52,8 @@ def with_drawings(split: data.Split, seed: int) -> data.Split:
     """Return `split` joined by one drawing-style copy of every image and by sketches, shuffled with `seed`."""
     drawn, _ = augment.drawing_like(split.images, seed=seed)
     sketched, sketch_labels = sketches.sketches(round(SKETCH_SHARE * len(split.labels)), seed=seed)
-    images = np.concatenate([split.images, drawn, sketched])
+    drawn = np.concatenate([drawn, sketched])
+    images = np.concatenate([split.images, augment.mirrored(drawn, MIRROR_SHARE, seed)])
     labels = np.concatenate([split.labels, split.labels, sketch_labels.astype(split.labels.dtype)])
     # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of all three kinds.
     order = np.random.default_rng(seed).permutation(len(labels))
@@ -71,21 +75,23 @@ def drawing_dataset(dataset: data.Dataset, train_limit: int | None = None, val_l
 def main(argv: list[str] | None = None) -> int:
     """Train the drawing model and write model.keras, history.json and metrics.json to --out."""
     from cnn.evaluate import evaluate
-    from cnn.train import TerminalProgress, save_run, train, write_json_atomically
+    from cnn.train import PRESETS, TerminalProgress, save_run, train, write_json_atomically
 
-    defaults = TrainConfig()
     parser = argparse.ArgumentParser(prog="python -m cnn.drawing.train", description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="folder for model.keras, history.json, metrics.json")
-    parser.add_argument("--epochs", type=int, default=defaults.epochs)
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    parser.add_argument("--patience", type=int, default=defaults.patience)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--preset", choices=PRESETS, default="chapter", help="the recipe, as in python -m cnn.train")
+    # Unset options take the preset's value.
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--patience", type=int)
+    parser.add_argument("--seed", type=int)
     parser.add_argument("--train-limit", type=int, default=None, help="use only the first N real training images")
     parser.add_argument("--val-limit", type=int, default=None, help="use only the first N real validation images")
     args = parser.parse_args(argv)
     try:
-        train_config = TrainConfig(
-            epochs=args.epochs, batch_size=args.batch_size, patience=args.patience, seed=args.seed
+        names = ("epochs", "batch_size", "patience", "seed")
+        train_config = PRESETS[args.preset](
+            **{name: getattr(args, name) for name in names if getattr(args, name) is not None}
         )
         for name in ("train_limit", "val_limit"):
             if getattr(args, name) is not None and getattr(args, name) < 1:

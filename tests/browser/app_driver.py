@@ -87,6 +87,16 @@ def wait_for_text(page, name: str, text: str, timeout: float = 30_000) -> None:
     )
 
 
+def wait_for_answer(page, name: str, timeout: float = 30_000) -> None:
+    """Wait until the prediction container `name` shows an answer, sure ("Prediction:") or not ("Not sure:")."""
+    page.wait_for_function(
+        "(selector) => /Prediction:|Not sure:|예측:|확실하지 않아요:/"
+        ".test(document.querySelector(selector)?.innerText ?? '')",
+        arg=key(name),
+        timeout=timeout,
+    )
+
+
 def canvas_button(page, canvas_key: str, title: str) -> None:
     """Press a button of a canvas's own toolbar ("Undo", "Redo", "Reset canvas & history") and let the page settle."""
     page.locator(f"{key(canvas_key)} button[title='{title}']").click()

@@ -1,0 +1,46 @@
+"""The shipped drawing model on strangers' doodles, the Draw page's way (held-out half of ../shared/real-dev)."""
+
+import numpy as np
+import pytest
+
+from bench import real_dev
+from cnn import confidence, config, preprocess
+from cnn import model as cnn_model
+from cnn.predict import predict_probabilities
+
+pytestmark = pytest.mark.skipif(real_dev.directory() is None, reason="no real-world development sets on this machine")
+
+# What the shipped drawing model reached on the held-out half (bench/README.md#real-doodles), less about two
+# points (one doodle of 45 is 2.2 points), so a retrained model may not fall below it unnoticed.
+HELD_OUT_TOP1 = 0.64
+HELD_OUT_TOP3 = 0.75
+# With "not sure", the share of held-out doodles shown with a confident wrong answer stays at most this.
+HELD_OUT_CONFIDENTLY_WRONG = 0.29
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    items = real_dev.doodles("held_out")
+    images = np.stack([preprocess.prepare_drawing(real_dev.doodle_canvas(item)) for item in items])
+    drawing_model = cnn_model.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
+    return items, predict_probabilities(drawing_model, images)
+
+
+def test_the_held_out_half_is_45_doodles_of_nine_categories():
+    items = real_dev.doodles("held_out")
+    assert len(items) == 45 and len({item.category for item in items}) == 9
+    assert not {item.name for item in items} & {item.name for item in real_dev.doodles("tuning")}
+
+
+def test_the_draw_page_reads_held_out_doodles_as_well_as_measured(held_out):
+    items, probabilities = held_out
+    assert real_dev.top_k_right(probabilities, items, 1).mean() >= HELD_OUT_TOP1
+    assert real_dev.top_k_right(probabilities, items, 3).mean() >= HELD_OUT_TOP3
+
+
+def test_not_sure_keeps_confident_wrong_answers_down_on_held_out_doodles(held_out):
+    items, probabilities = held_out
+    right = real_dev.top_k_right(probabilities, items, 1)
+    hedged = confidence.shown_wrong_share(probabilities, right)
+    assert hedged <= HELD_OUT_CONFIDENTLY_WRONG
+    assert hedged < confidence.shown_wrong_share(probabilities, right, threshold=0.0)
