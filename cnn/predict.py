@@ -55,7 +55,7 @@ def describe(probabilities: np.ndarray) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Print one JSON line per image; a file that is not an image gets an error line."""
     from cnn import model as cnn_model
-    from cnn import preprocess
+    from cnn import photo, preprocess
 
     parser = argparse.ArgumentParser(prog="python -m cnn.predict", description=__doc__.splitlines()[0])
     parser.add_argument("images", nargs="+", help="PNG, JPEG or WebP files of garments")
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     for path in args.images:
         try:
-            image = preprocess.prepare_file(path)
+            image = photo.prepare_file(path)  # the Upload page's default
         except preprocess.ImageError as error:
             failures += 1
             print(json.dumps({"file": path, "error": str(error)}, ensure_ascii=False), flush=True)
