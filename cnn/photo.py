@@ -21,10 +21,10 @@ from cnn import preprocess
 # a second of GrabCut on a 1024-pixel photo becomes a tenth (bench/README.md#real-phone-photos).
 CUT_SIZE = 256
 GRABCUT_ITERATIONS = 5
-# The edge band, this share of the shorter side, is seeded as background.
+# The edge band, this share of the shorter side, is seeded as sure background and all inside it as
+# probable garment (GrabCut's rectangle): a smaller middle seed lost sleeves and legs, a thinner
+# band or an unsure one let the floor in (bench/README.md#real-phone-photos).
 BORDER_SHARE = 0.04
-# The middle of the picture, this share of each side, is seeded as probable garment.
-CENTRE_SHARE = 0.5
 # A background counts as plain (a product photo or drawing: the threshold path is already right)
 # when this share of its edge lies within PLAIN_TOLERANCE of the edge's usual brightness.
 PLAIN_SHARE = 0.9
@@ -48,13 +48,11 @@ def is_plain_background(rgb: np.ndarray) -> bool:
     return float(np.mean(np.abs(edge - level) < PLAIN_TOLERANCE)) >= PLAIN_SHARE
 
 
-def _seed_mask(height: int, width: int) -> np.ndarray:
-    """Return GrabCut's starting labels: the edge band sure background, the middle probable garment."""
-    mask = np.full((height, width), cv2.GC_PR_BGD, dtype=np.uint8)
+def seed_labels(height: int, width: int) -> np.ndarray:
+    """Return GrabCut's starting labels: the edge band sure background, everything inside it probable garment."""
+    mask = np.full((height, width), cv2.GC_PR_FGD, dtype=np.uint8)
     band = max(1, round(BORDER_SHARE * min(height, width)))
     mask[:band], mask[-band:], mask[:, :band], mask[:, -band:] = cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD
-    top, left = round(height * (1 - CENTRE_SHARE) / 2), round(width * (1 - CENTRE_SHARE) / 2)
-    mask[top : height - top, left : width - left] = cv2.GC_PR_FGD
     return mask
 
 
@@ -71,13 +69,16 @@ def keep_item(mask: np.ndarray) -> np.ndarray:
     return np.isin(labels, keep)
 
 
-def grabcut(rgb: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Return GrabCut's boolean (h, w) garment mask for an (h, w, 3) uint8 RGB photo, all parts."""
+def grabcut(rgb: np.ndarray, labels: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """Return GrabCut's boolean (h, w) garment mask for an (h, w, 3) uint8 RGB photo, all parts.
+
+    `labels` are the starting cv2.GC_* labels, by default the edge band as background.
+    """
     height, width = rgb.shape[:2]
     if min(height, width) < 8:
         return np.ones((height, width), dtype=bool)
     cv2.setRNGSeed(seed)  # GrabCut's colour models start from k-means, which is random.
-    labels = _seed_mask(height, width)
+    labels = seed_labels(height, width) if labels is None else labels.copy()
     background, foreground = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     try:
         bgr = np.ascontiguousarray(rgb[..., ::-1])
@@ -90,7 +91,7 @@ def grabcut(rgb: np.ndarray, seed: int = 0) -> np.ndarray:
 
 def garment_mask(rgb: np.ndarray, seed: int = 0) -> np.ndarray:
     """Return a boolean (h, w) mask of the garment in an (h, w, 3) uint8 RGB photo."""
-    mask = grabcut(rgb, seed)
+    mask = grabcut(rgb, seed=seed)
     return keep_item(mask) if mask.any() else np.ones(mask.shape, dtype=bool)
 
 
