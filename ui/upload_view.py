@@ -27,6 +27,11 @@ def examples() -> list[str]:
 PREVIEW_SIZE = 320
 # The crop box's colour, visible on light and dark photos alike.
 CROP_COLOUR = "#ff2b2b"
+# The box starts this many preview pixels inside the picture, so all four sides and handles show;
+# an edge of the box this close to the picture's edge counts as the edge, so the untouched box is
+# the whole picture and the Upload page answers what `python -m cnn.predict` answers.
+CROP_INSET = 3
+CROP_SNAP = 5
 
 
 def preview(original: Image.Image) -> Image.Image:
@@ -49,11 +54,15 @@ def analyse(data: bytes) -> tuple[Image.Image, np.ndarray]:
 
 def crop_to_box(original: Image.Image, shown: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
     """Return the part of `original` inside a crop box (left, top, width, height) in the pixels of its preview."""
+    left, top, right, bottom = box[0], box[1], box[0] + box[2], box[1] + box[3]
+    left, top = (0 if left <= CROP_SNAP else left), (0 if top <= CROP_SNAP else top)
+    right = shown.width if right >= shown.width - CROP_SNAP else right
+    bottom = shown.height if bottom >= shown.height - CROP_SNAP else bottom
     scale_x, scale_y = original.width / shown.width, original.height / shown.height
-    left = min(max(0, round(box[0] * scale_x)), original.width - 1)
-    top = min(max(0, round(box[1] * scale_y)), original.height - 1)
-    right = min(original.width, max(left + 1, round((box[0] + box[2]) * scale_x)))
-    bottom = min(original.height, max(top + 1, round((box[1] + box[3]) * scale_y)))
+    left = min(max(0, round(left * scale_x)), original.width - 1)
+    top = min(max(0, round(top * scale_y)), original.height - 1)
+    right = min(original.width, max(left + 1, round(right * scale_x)))
+    bottom = min(original.height, max(top + 1, round(bottom * scale_y)))
     if (left, top, right, bottom) == (0, 0, original.width, original.height):
         return original
     return original.crop((left, top, right, bottom))
@@ -69,14 +78,14 @@ def model_input(data: bytes, box: tuple[int, int, int, int] | None) -> np.ndarra
 
 
 def crop_box(shown: Image.Image, data: bytes) -> tuple[int, int, int, int]:
-    """Draw the crop box over the preview, starting on the whole picture; return it in preview pixels."""
+    """Draw the crop box over the preview, starting on (nearly) the whole picture; return it in preview pixels."""
     # A new picture gets a new box: the key carries a digest of the file.
     digest = hashlib.sha1(data).hexdigest()[:12]
     with st.container(key="upload_crop"):
         box = st_cropper(
             shown.convert("RGB"),
             realtime_update=True,
-            default_coords=(0, shown.width, 0, shown.height),
+            default_coords=(CROP_INSET, shown.width - CROP_INSET, CROP_INSET, shown.height - CROP_INSET),
             box_color=CROP_COLOUR,
             return_type="box",
             should_resize_image=False,
