@@ -3,7 +3,8 @@
 python -m bench.real_photos [--root ../shared/real-dev] [--round-trip 1000] [--picture bench/real_photos.png]
 
 Prints top-1 / top-3 per category and overall for the chapter's and the drawing model, for the
-old threshold path, the first GrabCut (a centre seed) and cnn.photo's final path, on the tuning
+old threshold path, the first GrabCut (a centre seed), the rectangle seed without narrowing wide
+garments and cnn.photo's final path, on the tuning
 and the held-out half of ../shared/real-dev/photos (bench/real_dev.py); then the real test set's
 photo round trip (cnn.drawing.augment.photo_like) through the old and the new path; and writes a
 picture of some held-out photos, what the model sees and what it says.
@@ -47,16 +48,22 @@ def centre_seeded(image: Image.Image) -> np.ndarray:
     labels[top : height - top, left : width - left] = cv2.GC_PR_FGD
     mask = photo.grabcut(rgb, labels)
     count, parts, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    if count > 1:
-        mask = parts == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    else:
-        mask = np.ones_like(mask)
+    mask = parts == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) if count > 1 else np.ones_like(mask)
     return preprocess.fit_to_square(photo.cut_out(rgb, mask))[..., np.newaxis]
+
+
+def not_narrowed(image: Image.Image) -> np.ndarray:
+    """cnn.photo's path without narrowing wide garments, to show what that step does."""
+    rgb = photo.working_rgb(image)
+    if photo.is_plain_background(rgb):
+        return preprocess.prepare_image(image)
+    return preprocess.fit_to_square(photo.cut_out(rgb, photo.garment_mask(rgb)))[..., np.newaxis]
 
 
 VARIANTS = {
     "threshold (before)": preprocess.prepare_image,
     "GrabCut, centre seed": centre_seeded,
+    "GrabCut, rectangle seed, not narrowed": not_narrowed,
     "GrabCut, cnn.photo (final)": photo.prepare_photo,
 }
 

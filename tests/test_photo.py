@@ -52,8 +52,17 @@ def test_the_floor_does_not_reach_the_model_input():
     truth = t_shirt_mask()
     prepared = photo.prepare_photo(Image.fromarray(on_floor(truth)))
     # The same T-shirt cut out perfectly, through the same fit to 28x28.
-    expected = preprocess.fit_to_square(truth.astype(np.float32))
+    expected = preprocess.fit_to_square(photo.narrowed(truth.astype(np.float32)))
     assert np.abs((prepared[..., 0] > 0.1).astype(float) - (expected > 0.1)).mean() < 0.05
+
+
+def test_a_garment_wider_than_tall_is_narrowed_and_a_tall_one_is_left_alone():
+    wide = np.zeros((60, 200), dtype=np.float32)
+    wide[10:50, 20:180] = 1.0  # 160 x 40 inside a black margin
+    assert photo.narrowed(wide).shape == (40, round(photo.MAX_ASPECT * 40))
+    tall = np.zeros((100, 50), dtype=np.float32)
+    tall[10:90, 10:40] = 1.0
+    assert photo.narrowed(tall).shape == (80, 30)
 
 
 def test_a_pair_of_shoes_is_kept_as_one_item_and_a_far_smaller_speck_is_dropped():
