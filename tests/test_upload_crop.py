@@ -1,5 +1,6 @@
 """The Upload page's crop box maps back to the uploaded picture; untouched, it is the whole picture."""
 
+import numpy as np
 from PIL import Image
 
 from ui import upload_view
@@ -24,3 +25,17 @@ def test_a_crop_box_of_nothing_still_keeps_a_pixel():
     original = Image.new("RGB", (50, 50), "white")
     shown = upload_view.preview(original)
     assert upload_view.crop_to_box(original, shown, (20, 20, 0, 0)).size == (1, 1)
+
+
+def test_the_upload_page_untouched_reads_a_photo_as_cnn_predict_does(tmp_path):
+    from test_photo import on_floor, t_shirt_mask
+
+    from cnn import photo
+
+    path = tmp_path / "t-shirt.jpg"
+    Image.fromarray(on_floor(t_shirt_mask())).save(path, quality=90)
+    data = path.read_bytes()
+    shown = upload_view.preview(Image.open(path))
+    inset = upload_view.CROP_INSET
+    box = (inset, inset, shown.width - 2 * inset, shown.height - 2 * inset)
+    np.testing.assert_array_equal(upload_view.model_input(data, box), photo.prepare_file(path))
