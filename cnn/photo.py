@@ -18,8 +18,8 @@ from PIL import Image
 
 from cnn import preprocess
 
-# GrabCut runs on the picture shrunk to this longest edge: the result is 28 pixels wide, and
-# a second of GrabCut on a 1024-pixel photo becomes a tenth (bench/README.md#real-phone-photos).
+# GrabCut runs on the picture shrunk to this longest edge: the result is 28 pixels wide, and GrabCut's
+# time grows with the pixel count (bench/README.md#real-phone-photos).
 CUT_SIZE = 256
 GRABCUT_ITERATIONS = 5
 # The edge band, this share of the shorter side, is seeded as sure background and all inside it as
@@ -36,8 +36,8 @@ GARMENT_FLOOR = 0.35
 # Percentiles of the garment's brightness that map to GARMENT_FLOOR and 1: a few specks do not set the range.
 LEVEL_PERCENTILES = (2, 98)
 # A cut-out wider than this times its height is narrowed to it before the fit to 28x28: garments laid
-# flat spread their sleeves far wider than the dataset's, and the models read those as Bag; 0.9 read
-# best of 0.6-1.3 on the tuning half (bench/README.md#real-phone-photos).
+# flat spread their sleeves far wider than the dataset's, and the models read those as Bag; this cap
+# read best on the tuning half (bench/README.md#real-phone-photos).
 MAX_ASPECT = 0.9
 # A second part at least this share of the largest one's area is kept too: a pair of shoes is one item.
 PAIR_SHARE = 0.5
