@@ -26,8 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.timing import median_ms
-from cnn import config, plots, preprocess
-from cnn import model_files as cnn_model
+from cnn import config, model_files, plots, preprocess
 from cnn.drawing import augment, drawings, hand_sets
 from cnn.predict import predict_one, predict_probabilities
 
@@ -69,14 +68,14 @@ def scores(model, images: np.ndarray, labels: np.ndarray) -> tuple[float, float]
 
 def load_models(drawing_path: Path, also: list[str]) -> dict:
     """Load the chapter's model, the drawing model and any NAME=PATH given with --also."""
-    models = {"chapter": cnn_model.load_model(config.SHIPPED_MODEL_PATH)}
+    models = {"chapter": model_files.load_model(config.SHIPPED_MODEL_PATH)}
     if drawing_path.is_file():
-        models["drawing"] = cnn_model.load_model(drawing_path)
+        models["drawing"] = model_files.load_model(drawing_path)
     else:
         print(f"(no drawing model at {drawing_path}; only the chapter's model is measured)")
     for item in also:
         name, _, path = item.partition("=")
-        models[name] = cnn_model.load_model(Path(path))
+        models[name] = model_files.load_model(Path(path))
     return models
 
 

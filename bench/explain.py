@@ -25,8 +25,7 @@ def once_ms(step) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     """Time every step of the "inside" view for one validation image and print a table."""
-    from cnn import config, data, explain, plots
-    from cnn import model_files as cnn_model
+    from cnn import config, data, explain, model_files, plots
     from cnn.predict import predict_one
 
     parser = argparse.ArgumentParser(prog="python -m bench.explain", description=__doc__.splitlines()[0])
@@ -34,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--language", choices=config.LANGUAGES, default="ko", help="language of the figures")
     args = parser.parse_args(argv)
 
-    model = cnn_model.load_model(config.SHIPPED_MODEL_PATH)
+    model = model_files.load_model(config.SHIPPED_MODEL_PATH)
     images = data.load_dataset().val.head(args.runs + 1).scaled()
     image = images[0]
     language = args.language

@@ -48,8 +48,7 @@ TARGETS = {
 
 def server_side(runs: int) -> list[tuple[str, float, str]]:
     """Time one drawing's preprocessing and prediction, model.predict, and the validation set, in this process."""
-    from cnn import config, data, numpy_model, preprocess
-    from cnn import model_files as cnn_model
+    from cnn import config, data, model_files, numpy_model, preprocess
     from cnn.drawing import drawings
     from cnn.predict import predict_one, predict_probabilities
 
@@ -59,7 +58,7 @@ def server_side(runs: int) -> list[tuple[str, float, str]]:
     rows.append(
         ("load the shipped model as the app does (NumPy, no TensorFlow)", 1000 * (time.perf_counter() - started), "ms")
     )
-    keras_model = cnn_model.load_model(config.SHIPPED_MODEL_PATH)
+    keras_model = model_files.load_model(config.SHIPPED_MODEL_PATH)
     keras_model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
     rgba = drawings.render(TROUSER_STROKES, stroke_width=config.DEFAULT_BRUSH_WIDTH)  # as st_canvas gives it
     # The Draw view's call, and the drawing-friendly one where this checkout has it.

@@ -56,13 +56,12 @@ def describe(probabilities: np.ndarray) -> dict:
 
 def answer_drawings(paths: list[str], model_path) -> int:
     """Print what the Draw page shows for each PNG read as its canvas (its model, prepare_drawing), and if sure."""
-    from cnn import model as cnn_model
-    from cnn import preprocess
+    from cnn import model_files, preprocess
 
     model_name = _shown_path(model_path)
     try:
-        model = cnn_model.load_model(model_path)
-    except cnn_model.ModelError as error:
+        model = model_files.load_model(model_path)
+    except model_files.ModelError as error:
         print(json.dumps({"error": str(error), "model": model_name}, ensure_ascii=False))
         return 2
     failures = 0
@@ -91,8 +90,7 @@ def _shown_path(path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print one JSON line per image; a file that is not an image gets an error line."""
-    from cnn import model_files as cnn_model
-    from cnn import preprocess
+    from cnn import model_files, photo, preprocess
 
     parser = argparse.ArgumentParser(prog="python -m cnn.predict", description=__doc__.splitlines()[0])
     parser.add_argument("images", nargs="+", help="PNG, JPEG or WebP files of garments")
@@ -109,14 +107,14 @@ def main(argv: list[str] | None = None) -> int:
         return answer_drawings(args.images, args.model or config.DRAW_VIEW_MODEL_DIR / "model.keras")
     args.model = args.model or str(config.SHIPPED_MODEL_PATH)
     try:
-        model = cnn_model.load_model(args.model)
-    except cnn_model.ModelError as error:
+        model = model_files.load_model(args.model)
+    except model_files.ModelError as error:
         print(json.dumps({"error": str(error)}, ensure_ascii=False))
         return 2
     failures = 0
     for path in args.images:
         try:
-            image = preprocess.prepare_file(path)
+            image = photo.prepare_file(path)  # the Upload page's default
         except preprocess.ImageError as error:
             failures += 1
             print(json.dumps({"file": path, "error": str(error)}, ensure_ascii=False), flush=True)

@@ -76,8 +76,7 @@ def test_train_refuses_bad_settings_without_a_traceback(tmp_path):
 
 
 def test_predict_as_drawing_answers_like_the_draw_page_for_any_background_and_size(tmp_path):
-    from cnn import confidence, preprocess
-    from cnn import model as cnn_model
+    from cnn import confidence, model_files, preprocess
     from cnn.drawing import drawings, hand_sets
     from cnn.predict import predict_one
 
@@ -85,7 +84,7 @@ def test_predict_as_drawing_answers_like_the_draw_page_for_any_background_and_si
     canvas = drawings.render_drawing(drawing)
     # What the Draw page shows for this drawing: its model, prepare_drawing.
     expected = predict_one(
-        cnn_model.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras"), preprocess.prepare_drawing(canvas)
+        model_files.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras"), preprocess.prepare_drawing(canvas)
     )
     Image.fromarray(canvas).save(tmp_path / "transparent.png")
     # The same drawing saved from a paint program: dark strokes on white, larger and not square.

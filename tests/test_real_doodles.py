@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from bench import real_dev
-from cnn import confidence, config, preprocess
-from cnn import model as cnn_model
+from cnn import confidence, config, model_files, preprocess
 from cnn.predict import predict_probabilities
 
 pytestmark = pytest.mark.skipif(real_dev.directory() is None, reason="no real-world development sets on this machine")
@@ -22,7 +21,7 @@ HELD_OUT_CONFIDENTLY_WRONG = 0.29
 def held_out():
     items = real_dev.doodles("held_out")
     images = np.stack([preprocess.prepare_drawing(real_dev.doodle_canvas(item)) for item in items])
-    drawing_model = cnn_model.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
+    drawing_model = model_files.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras")
     return items, predict_probabilities(drawing_model, images)
 
 

@@ -351,8 +351,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # Upload
     "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
     "upload.hint": {
-        "ko": "흰 배경 위의 옷 사진이나 그림(PNG, JPEG, WebP)을 올리세요.",
-        "en": "A photo of a garment on a plain background, or a drawing (PNG, JPEG, WebP).",
+        "ko": "옷 한 벌을 찍은 사진이나 그림(PNG, JPEG, WebP)을 올리세요. 바닥이나 침대 위에서 찍어도 됩니다.",
+        "en": "A photo of one garment, on a floor or bed is fine, or a drawing (PNG, JPEG, WebP).",
     },
     "upload.label": {"ko": "이미지 파일", "en": "Image file"},
     "upload.examples": {"ko": "또는 예제 이미지", "en": "Or try an example"},
@@ -362,6 +362,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Upload an image or choose an example to see the prediction.",
     },
     "upload.original": {"ko": "올린 이미지", "en": "Original"},
+    "upload.crop": {
+        "ko": "빨간 상자의 모서리를 끌어 옷만 남기면, 모델이 보는 28x28 이미지와 막대가 바로 바뀝니다.",
+        "en": "Drag the red box's corners round the garment: the 28x28 input and the bars follow.",
+    },
     "upload.error": {"ko": "이 파일로는 예측할 수 없습니다: {reason}", "en": "This file cannot be used: {reason}"},
     # Why a picture cannot be used, by cnn.preprocess.ImageError.reason.
     "image.empty": {"ko": "빈 파일이거나 픽셀이 없습니다.", "en": "the file is empty or has no pixels."},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import streamlit as st
 from PIL import Image
+from streamlit_cropper import st_cropper
 
-from cnn import config, gallery, preprocess
+from cnn import config, gallery, photo, preprocess
 from ui import prediction, registry, send_panel, state
 from ui.text import STRINGS, t
 
@@ -22,6 +25,13 @@ def examples() -> list[str]:
 
 
 PREVIEW_SIZE = 320
+# The crop box's colour, visible on light and dark photos alike.
+CROP_COLOUR = "#ff2b2b"
+# The box starts this many preview pixels inside the picture, so all four sides and handles show;
+# an edge of the box this close to the picture's edge counts as the edge, so the untouched box is
+# the whole picture and the Upload page answers what `python -m cnn.predict` answers.
+CROP_INSET = 3
+CROP_SNAP = 5
 
 
 def preview(original: Image.Image) -> Image.Image:
@@ -37,9 +47,52 @@ def preview(original: Image.Image) -> Image.Image:
 
 
 def analyse(data: bytes) -> tuple[Image.Image, np.ndarray]:
-    """Return (preview, model input) for an uploaded file; raises preprocess.ImageError with the reason."""
+    """Return (preview, model input) for an uploaded file, uncropped; raises preprocess.ImageError with the reason."""
     original = preprocess.open_image(data)
-    return preview(original), preprocess.prepare_image(original)
+    return preview(original), photo.prepare_photo(original)
+
+
+def crop_to_box(original: Image.Image, shown: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
+    """Return the part of `original` inside a crop box (left, top, width, height) in the pixels of its preview."""
+    left, top, right, bottom = box[0], box[1], box[0] + box[2], box[1] + box[3]
+    left, top = (0 if left <= CROP_SNAP else left), (0 if top <= CROP_SNAP else top)
+    right = shown.width if right >= shown.width - CROP_SNAP else right
+    bottom = shown.height if bottom >= shown.height - CROP_SNAP else bottom
+    scale_x, scale_y = original.width / shown.width, original.height / shown.height
+    left = min(max(0, round(left * scale_x)), original.width - 1)
+    top = min(max(0, round(top * scale_y)), original.height - 1)
+    right = min(original.width, max(left + 1, round(right * scale_x)))
+    bottom = min(original.height, max(top + 1, round(bottom * scale_y)))
+    if (left, top, right, bottom) == (0, 0, original.width, original.height):
+        return original
+    return original.crop((left, top, right, bottom))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def model_input(data: bytes, box: tuple[int, int, int, int] | None) -> np.ndarray:
+    """Return the model input for an upload cut to `box` (left, top, width, height in preview pixels)."""
+    original = preprocess.open_image(data)
+    if box is not None:
+        original = crop_to_box(original, preview(original), box)
+    return photo.prepare_photo(original)
+
+
+def crop_box(shown: Image.Image, data: bytes) -> tuple[int, int, int, int]:
+    """Draw the crop box over the preview, starting on (nearly) the whole picture; return it in preview pixels."""
+    # A new picture gets a new box: the key carries a digest of the file.
+    digest = hashlib.sha1(data).hexdigest()[:12]
+    with st.container(key="upload_crop"):
+        box = st_cropper(
+            shown.convert("RGB"),
+            realtime_update=True,
+            default_coords=(CROP_INSET, shown.width - CROP_INSET, CROP_INSET, shown.height - CROP_INSET),
+            box_color=CROP_COLOUR,
+            return_type="box",
+            should_resize_image=False,
+            key=f"upload_crop_{digest}",
+        )
+        st.caption(t("upload.crop"))
+    return int(box["left"]), int(box["top"]), int(box["width"]), int(box["height"])
 
 
 def _chosen_file() -> tuple[str, bytes] | None:
@@ -76,14 +129,21 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
             return
         name, data = chosen
         try:
-            shown, image = analyse(data)
+            shown = preview(preprocess.open_image(data))
         except preprocess.ImageError as error:
             st.error(t("upload.error", reason=reason_text(error)))
             return
-        st.session_state.upload_input = image  # The Inside page can look at it too.
         left, right = st.columns([1, 2], gap="large")
         with left:
-            st.image(shown, caption=name)
+            box = crop_box(shown, data)
+            st.caption(name)
+        try:
+            image = model_input(data, box)
+        except preprocess.ImageError as error:
+            with right:
+                st.error(t("upload.error", reason=reason_text(error)))
+            return
+        st.session_state.upload_input = image  # The Inside page can look at it too.
         with right:
             probabilities = state.predict(entry, image)
             prediction.show(probabilities, image)

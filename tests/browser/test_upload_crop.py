@@ -1,0 +1,72 @@
+"""The Upload page's crop box: it appears over an example photo, and moving it changes the 28x28 input."""
+
+from __future__ import annotations
+
+import pytest
+from app_driver import assert_no_error, choose, key, open_view, screenshot, wait_idle
+
+from ui.text import STRINGS
+
+pytestmark = pytest.mark.browser
+
+EXAMPLE = "photo-trouser.jpg"
+# The 28x28 input is the prediction panel's image whose caption names it.
+INPUT_IMAGE = f"{key('upload_prediction')} [data-testid='stImage'] img"
+
+
+def model_input_source(page) -> str:
+    return page.locator(INPUT_IMAGE).first.get_attribute("src")
+
+
+def choose_example(page, app_url: str, language: str) -> None:
+    open_view(page, app_url, "upload", language)
+    choose(page, "upload_example", EXAMPLE)
+    page.wait_for_selector(f"{key('upload_crop')} iframe", timeout=30_000)
+    # The component's canvas draws inside its iframe once the picture has loaded.
+    page.frame_locator(f"{key('upload_crop')} iframe").locator("canvas").first.wait_for(timeout=30_000)
+    wait_idle(page)
+
+
+def drag_top_left_corner(page, share: float) -> None:
+    """Drag the crop box's top-left handle (the box starts on the whole picture) `share` of the way in."""
+    frame = page.locator(f"{key('upload_crop')} iframe")
+    frame.scroll_into_view_if_needed()
+    box = frame.bounding_box()
+    page.mouse.move(box["x"] + 3, box["y"] + 3)
+    page.mouse.down()
+    for step in range(1, 11):
+        reach = step * share / 10
+        page.mouse.move(box["x"] + 3 + reach * box["width"], box["y"] + 3 + reach * box["height"])
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_crop_box_appears_and_moving_it_changes_the_model_input(page, app_url, language):
+    choose_example(page, app_url, language)
+    assert STRINGS["upload.crop"][language] in page.locator(key("upload_crop")).inner_text()
+    before = model_input_source(page)
+    screenshot(page, f"upload-crop-before-{language}")
+    drag_top_left_corner(page, 0.45)
+    page.wait_for_function(
+        "([selector, before]) => { const img = document.querySelector(selector); return img && img.src !== before; }",
+        arg=[INPUT_IMAGE, before],
+        timeout=30_000,
+    )
+    wait_idle(page)
+    assert model_input_source(page) != before
+    assert_no_error(page)
+    screenshot(page, f"upload-crop-after-{language}")
+
+
+@pytest.mark.parametrize(("name", "width", "height"), [("desktop", 1280, 720), ("phone", 390, 844)])
+def test_the_crop_box_fits_a_laptop_and_a_phone_screen(browser, app_url, name, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        choose_example(page, app_url, "en")
+        frame = page.locator(f"{key('upload_crop')} iframe").bounding_box()
+        assert frame["width"] <= width  # the whole box can be reached without scrolling sideways
+        assert_no_error(page)
+        screenshot(page, f"upload-crop-{name}-{width}x{height}")
+    finally:
+        context.close()
