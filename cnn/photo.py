@@ -148,8 +148,4 @@ def prepare_bytes(data: bytes) -> np.ndarray:
 
 def prepare_file(path: str | Path) -> np.ndarray:
     """Return the model input for a picture on disk, as the Upload page reads it."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise preprocess.ImageError(f"{path} cannot be read ({error.strerror or error}).") from error
-    return prepare_bytes(data)
+    return prepare_bytes(preprocess.read_file(path))

@@ -67,13 +67,11 @@ def answer_drawings(paths: list[str], model_path) -> int:
     failures = 0
     for path in paths:
         try:
-            canvas = preprocess.canvas_from_image(preprocess.open_image(Path(path).read_bytes()))
+            canvas = preprocess.canvas_from_image(preprocess.open_image(preprocess.read_file(path)))
             image = preprocess.prepare_drawing(canvas)
-        except (preprocess.ImageError, OSError) as error:
+        except preprocess.ImageError as error:
             failures += 1
-            unreadable = f"{path} cannot be read ({getattr(error, 'strerror', None) or error})."
-            reason = str(error) if isinstance(error, preprocess.ImageError) else unreadable
-            print(json.dumps({"file": path, "error": reason, "model": model_name}, ensure_ascii=False), flush=True)
+            print(json.dumps({"file": path, "error": str(error), "model": model_name}, ensure_ascii=False), flush=True)
             continue
         probabilities = predict_one(model, image)
         sure = confidence.is_sure(probabilities)

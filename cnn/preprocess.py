@@ -380,13 +380,17 @@ def prepare_bytes(data: bytes) -> np.ndarray:
     return prepare_image(open_image(data))
 
 
-def prepare_file(path: str | Path) -> np.ndarray:
-    """Return the model input for an image file on disk."""
+def read_file(path: str | Path) -> bytes:
+    """Return a picture file's bytes; a file that cannot be read raises ImageError with the reason."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as error:
         raise ImageError(f"{path} cannot be read ({error.strerror or error}).") from error
-    return prepare_bytes(data)
+
+
+def prepare_file(path: str | Path) -> np.ndarray:
+    """Return the model input for an image file on disk."""
+    return prepare_bytes(read_file(path))
 
 
 def prepare_canvas(rgba: np.ndarray, *, fill: bool = False, stroke: float | None = None) -> np.ndarray:
