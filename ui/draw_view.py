@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn import gallery, preprocess
+from cnn import preprocess
 from cnn.config import BRUSH_WIDTH_RANGE, CANVAS_SIZE, DEFAULT_BRUSH_WIDTH
 from ui import prediction, registry, send_panel, state
 from ui.text import t
@@ -85,7 +85,7 @@ def _draw_panel() -> None:
             return
         probabilities = state.predict(entry, image)
         prediction.show(probabilities, image)
-        send_panel.render(gallery.png_bytes(result.image_data), image, probabilities, "drawing", key="draw")
+        send_panel.render(result.image_data, image, probabilities, "drawing", key="draw")
 
 
 def render() -> None:

@@ -7,19 +7,21 @@ import streamlit as st
 
 from cnn import config, gallery
 from ui import classroom, state
-from ui.text import language, t
+from ui.text import STRINGS, language, t
 
 
 def reason_text(error: gallery.GalleryError) -> str:
     """Return why the gallery refused a send, in the session's language."""
-    return t(f"send.{error.reason}") if f"send.{error.reason}" in _REASONS else str(error)
+    key = f"send.{error.reason}"
+    return t(key) if key in STRINGS else str(error)
 
 
-_REASONS = {f"send.{reason}" for reason in ("too_fast", "too_many", "too_large", "not_picture", "bad_label")}
+def render(picture: np.ndarray, model_input: np.ndarray, probabilities: np.ndarray, source: str, key: str) -> None:
+    """Draw the send form under a prediction: the meant class, an optional nickname, and the button.
 
-
-def render(picture: bytes, model_input: np.ndarray, probabilities: np.ndarray, source: str, key: str) -> None:
-    """Draw the send form under a prediction: the meant class, an optional nickname, and the button."""
+    `picture` is the canvas or preview as a uint8 array; it is encoded only when the student sends it,
+    not on every stroke.
+    """
     names = config.class_names(language())
     with st.container(key=f"send_panel_{key}", border=True):
         st.markdown(f"**{t('send.header')}**")
@@ -49,7 +51,7 @@ def render(picture: bytes, model_input: np.ndarray, probabilities: np.ndarray, s
                 state.session_id(),
                 label,
                 probabilities,
-                picture,
+                gallery.png_bytes(picture),
                 model_input,
                 nickname=nickname,
                 source=source,

@@ -9,7 +9,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_cropper import st_cropper
 
-from cnn import config, gallery, photo, preprocess
+from cnn import config, photo, preprocess
 from ui import prediction, registry, send_panel, state
 from ui.text import STRINGS, t
 
@@ -44,12 +44,6 @@ def preview(original: Image.Image) -> Image.Image:
         shown = original.convert("RGBA")
     shown.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
     return shown
-
-
-def analyse(data: bytes) -> tuple[Image.Image, np.ndarray]:
-    """Return (preview, model input) for an uploaded file, uncropped; raises preprocess.ImageError with the reason."""
-    original = preprocess.open_image(data)
-    return preview(original), photo.prepare_photo(original)
 
 
 def crop_to_box(original: Image.Image, shown: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
@@ -148,9 +142,7 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
             probabilities = state.predict(entry, image)
             prediction.show(probabilities, image)
         # The preview, not the upload: a phone photo of several MB would only fill the database.
-        send_panel.render(
-            gallery.png_bytes(np.asarray(shown.convert("RGBA"))), image, probabilities, "photo", key="upload"
-        )
+        send_panel.render(np.asarray(shown.convert("RGBA")), image, probabilities, "photo", key="upload")
 
 
 def render() -> None:
