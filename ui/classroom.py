@@ -126,8 +126,9 @@ def sidebar() -> None:
     if gallery.clean_class_code(code) != class_code():
         st.session_state.class_code = gallery.clean_class_code(code)
         st.rerun()
-    allowed = st.toggle(t("classroom.students_train"), value=students_may_train(), key="students_may_train")
-    if allowed != students_may_train():
+    stored = students_may_train()
+    allowed = st.toggle(t("classroom.students_train"), value=stored, key="students_may_train")
+    if allowed != stored:
         set_students_may_train(allowed)
     if st.button(t("classroom.lock"), key="teacher_lock", icon=":material/lock:"):
         lock()

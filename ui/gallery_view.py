@@ -34,6 +34,14 @@ def thumbnail(picture: bytes, size: int = 160) -> Image.Image:
     return shown
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _sent_thumbnail(database: str, item_id: int, size: int = 160) -> Image.Image:
+    # A sent picture never changes, so the projector's refresh every few seconds reads each one once.
+    # `database` is part of the key: another data folder numbers its items from 1 again.
+    picture, _ = classroom.store().pictures(item_id)
+    return thumbnail(picture, size)
+
+
 def confusion(items: list[gallery.Item]) -> np.ndarray:
     """Return the class's confusion matrix: rows what was meant, columns what the model said."""
     matrix = np.zeros((config.NUM_CLASSES, config.NUM_CLASSES), dtype=np.int64)
@@ -82,8 +90,7 @@ def _grid(items: list[gallery.Item]) -> None:
     for start in range(0, len(shown), COLUMNS):
         for column, item in zip(st.columns(COLUMNS), shown[start : start + COLUMNS], strict=False):
             with column.container(key=f"gallery_item_{item.id}", border=True):
-                picture, _ = classroom.store().pictures(item.id)
-                st.image(thumbnail(picture), width="stretch")
+                st.image(_sent_thumbnail(str(classroom.store().path), item.id), width="stretch")
                 # Material icons ship with Streamlit; emoji may be missing from a school laptop's fonts.
                 mark = ":green[:material/check_circle:]" if item.right else ":red[:material/cancel:]"
                 st.caption(
@@ -117,8 +124,8 @@ def _focus(items: list[gallery.Item]) -> None:
     names = config.class_names(language())
     with st.container(key="gallery_focus", border=True):
         st.subheader(t("gallery.focus", meant=names[item.label], said=names[item.predicted]))
-        picture, _ = classroom.store().pictures(item.id)
-        image = classroom.store().model_input(item.id)
+        picture, input_png = classroom.store().pictures(item.id)
+        image = gallery.input_from_png(input_png)
         left, middle, right = st.columns([2, 2, 3])
         left.image(thumbnail(picture, 280), caption=t("gallery.sent"))
         middle.image(prediction.data_uri(prediction.input_picture(image)), caption=t("predict.input"), width=196)

@@ -19,11 +19,9 @@ def _qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(lan.qr_png(url, scale=10)).decode("ascii")
 
 
-def join_address(join_language: str) -> str:
-    """Return the address students open: this laptop's LAN address, the app's port, the Draw page."""
-    return lan.join_url(
-        lan.lan_address(), st.get_option("server.port"), join_language, class_code=classroom.class_code()
-    )
+def join_address(host: str, join_language: str) -> str:
+    """Return the address students open: this laptop's LAN address `host`, the app's port, the Draw page."""
+    return lan.join_url(host, st.get_option("server.port"), join_language, class_code=classroom.class_code())
 
 
 def render(header: bool = True) -> None:
@@ -41,12 +39,13 @@ def render(header: bool = True) -> None:
             key="join_language",
             required=True,
         )
-        url = join_address(join_language)
+        host = lan.lan_address()
+        url = join_address(host, join_language)
         left, right = st.columns([1, 1], gap="large", vertical_alignment="center")
         with left:
             st.image(_qr_data_uri(url), width=QR_WIDTH)
         with right:
             st.markdown(t("join.scan"))
             st.code(url, language=None, wrap_lines=True)
-            if lan.lan_address() == "127.0.0.1":
+            if not lan.is_reachable_address(host):
                 st.warning(t("join.no_network"))
