@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn import config, gallery
+from cnn import config, gallery, jobs
 
 
 class Clock:
@@ -204,8 +204,10 @@ def test_server_processes_sharing_the_database_lose_nothing(tmp_path):
     gallery.Gallery(tmp_path)
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_send_from_process, args=(str(tmp_path), n)) for n in range(6)]
-    for process in processes:
-        process.start()
+    # As the training board does: 'spawn' must not re-run whatever script AppTest left as __main__.
+    with jobs._no_main_script():
+        for process in processes:
+            process.start()
     for process in processes:
         process.join(60)
     assert [process.exitcode for process in processes] == [0] * 6
