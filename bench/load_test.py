@@ -1,17 +1,24 @@
-"""A classroom in one script: N real browser sessions draw and read predictions, with and without a training.
+"""A classroom in one script: N students draw and read predictions, with and without a training.
 
     .venv/bin/python -m bench.load_test                    # 10 sessions, 60 s idle + 60 s while one trains
     .venv/bin/python -m bench.load_test --sessions 4 --seconds 20
     .venv/bin/python -m bench.load_test --sessions 30 --send-every 4   # a class sending to the gallery
+    .venv/bin/python -m bench.load_test --client browser --sessions 10 # each student a real Chromium tab
+
+Students are protocol clients by default (--client ws, bench/st_client.py): they speak Streamlit's
+websocket protocol as the browser's frontend does, so thirty of them fit beside the server on two
+cores; the browser's own share of a stroke (drawing the canvas PNG, rendering the reply) is then not
+in the figures. --client browser makes each student an isolated Chromium context instead. The
+teacher's tabs (Train, and the Gallery on the projector) are real Chromium tabs either way.
 
 With --send-every K each student also sends every K-th drawing to the class gallery, and a
 projector tab (the teacher's Gallery page) watches them arrive: the script reports how long a
 sent drawing took to appear there and whether any was lost (the database is counted at the end).
 
-It starts the app on a free port (or uses --url and --pid), opens the Draw page in N
-isolated Chromium contexts, and in each one draws a stroke, waits for the model's
-input image and bars to update, and repeats, clearing the canvas now and then. It
-prints p50/p95 latency from mouse-up to updated bars, errors, and the server's memory.
+It starts the app on a free port (or uses --url and --pid), opens the Draw page for N
+students, and each one draws a stroke, waits for the model's input image and bars to
+update, and repeats, clearing the canvas now and then. It prints p50/p95 latency from
+mouse-up to updated bars, errors, and the server's memory.
 Only localhost is contacted, and every loop stops by itself after --seconds.
 """
 
@@ -28,7 +35,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import websockets
+
+from bench import st_client
 from bench.memory import Peak, rss_mb
+from cnn.config import CANVAS_SIZE, DEFAULT_BRUSH_WIDTH
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 
 # Strokes a student might draw, in canvas pixels (the canvas is 280x280).
@@ -44,6 +55,9 @@ UPDATE_TIMEOUT_MS = 15_000
 STROKES_BEFORE_CLEAR = 6
 CLASS_CODE = "load-test"
 SEND_LABEL = "Trouser"
+# A protocol client's pace: seconds spent drawing a stroke, then looking at the bars.
+STROKE_SECONDS = (0.6, 1.6)
+LOOK_SECONDS = (0.5, 1.5)
 
 
 class Lesson:
@@ -173,6 +187,72 @@ async def student(
         await context.close()
 
 
+async def protocol_student(
+    browser, url: str, seconds: float, seed: int, latencies: list, errors: list, lesson: Lesson | None = None
+) -> None:
+    """One student as a protocol client: draw, wait for the bars, send now and then, repeat until time is up.
+
+    A stroke takes a student STROKE_SECONDS to draw and the bars LOOK_SECONDS to read; the server
+    hears of the stroke only at its end (mouse-up), as from the browser.
+    """
+    rng = random.Random(seed)
+    session = st_client.Session(url, "draw", {"lang": "en", "class": CLASS_CODE})
+    try:
+        opened = await session.open()
+        if not opened.finished or "draw_canvas" not in session.widgets:
+            errors.append("session: the Draw page did not load")
+            return
+        await asyncio.sleep(rng.uniform(0.3, 0.8))
+        deadline = time.monotonic() + seconds
+        strokes: list = []
+        count = 0
+        while time.monotonic() < deadline:
+            await asyncio.sleep(rng.uniform(*STROKE_SECONDS))
+            jitter = rng.uniform(-10, 10)
+            strokes.append([(x + jitter, y) for x, y in rng.choice(STROKES)])
+            value = st_client.canvas_value(strokes, DEFAULT_BRUSH_WIDTH, CANVAS_SIZE)
+            try:
+                reply = await session.rerun({"draw_canvas": ("json_value", value)}, fragment_of="draw_canvas")
+                if reply.exception:
+                    errors.append("exception shown")
+                elif reply.finished and "imgs" in reply.elements:
+                    latencies.append(reply.seconds)
+                else:
+                    errors.append("update: no prediction")
+            except (TimeoutError, websockets.exceptions.WebSocketException) as error:
+                errors.append(f"update: {type(error).__name__}")
+            count += 1
+            if lesson is not None and lesson.send_every and count % lesson.send_every == 0:
+                await protocol_send(session, lesson, f"s{seed}n{count}t{int(time.time() * 10) % 100000}", errors)
+            if count % STROKES_BEFORE_CLEAR == 0:
+                strokes = []
+                empty = st_client.canvas_value([], DEFAULT_BRUSH_WIDTH, CANVAS_SIZE)
+                reply = await session.rerun({"draw_canvas": ("json_value", empty)}, fragment_of="draw_canvas")
+                if not reply.finished or reply.exception:
+                    errors.append("clear: failed")
+            await asyncio.sleep(rng.uniform(*LOOK_SECONDS))
+    except Exception as error:
+        errors.append(f"session: {type(error).__name__}: {str(error)[:80]}")
+    finally:
+        await session.close()
+
+
+async def protocol_send(session: st_client.Session, lesson: Lesson, nickname: str, errors: list) -> None:
+    """Send the drawing to the class gallery as a student does: class, nickname, Send."""
+    try:
+        values = {"send_label": ("string_value", SEND_LABEL), "send_nickname": ("string_value", nickname)}
+        reply = await session.rerun(values, trigger="send_to_class", fragment_of="draw_canvas")
+        text = " ".join(reply.texts)
+        if "Sent as" in text:
+            lesson.sent[nickname] = time.monotonic()
+        elif "Wait a moment" in text or "as many as" in text:
+            lesson.refused.append(nickname)
+        else:
+            errors.append("send: no answer")
+    except Exception as error:  # A send that never answered counts as an error.
+        errors.append(f"send: {type(error).__name__}")
+
+
 async def trainer(browser, url: str, lesson: Lesson, ready: asyncio.Event, done: asyncio.Event) -> None:
     """The teacher's tab: press Train with the chapter's recipe, keep watching, press Stop at the end."""
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
@@ -215,7 +295,7 @@ def gallery_figures(lesson: Lesson, stored: int | None) -> dict:
 
 
 async def phase(
-    browser, url: str, sessions: int, seconds: float, pid: int | None, with_training: bool, lesson: Lesson
+    browser, url: str, sessions: int, seconds: float, pid: int | None, with_training: bool, lesson: Lesson, client
 ) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
@@ -227,7 +307,7 @@ async def phase(
     wall = asyncio.create_task(projector(browser, url, lesson, watching)) if lesson.send_every else None
     with Peak(pid or 0, interval=1.0) as peak:
         await asyncio.gather(
-            *(student(browser, url, seconds, seed, latencies, errors, lesson) for seed in range(sessions))
+            *(client(browser, url, seconds, seed, latencies, errors, lesson) for seed in range(sessions))
         )
     done.set()
     if wall:
@@ -264,8 +344,9 @@ async def run(args) -> dict:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             started_mb = rss_mb(pid) if pid else float("nan")  # the shipped model loaded, nobody connected yet
-            idle = await phase(browser, url, args.sessions, args.seconds, pid, False, lesson)
-            training = await phase(browser, url, args.sessions, args.seconds, pid, True, lesson)
+            client = student if args.client == "browser" else protocol_student
+            idle = await phase(browser, url, args.sessions, args.seconds, pid, False, lesson, client)
+            training = await phase(browser, url, args.sessions, args.seconds, pid, True, lesson, client)
             await browser.close()
         if pid:
             # What each connected student adds to the server, beyond the server with the models loaded.
@@ -273,6 +354,7 @@ async def run(args) -> dict:
         # Only a server this script started writes to data_dir; one given by --url keeps its own.
         stored = len(gallery.Gallery(data_dir).items(CLASS_CODE)) if process is not None else None
         return {
+            "client": args.client,
             "sessions": args.sessions,
             "seconds_per_phase": args.seconds,
             "server_start_mb": round(started_mb, 0),
@@ -287,7 +369,10 @@ async def run(args) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load_test", description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=10, help="browser sessions drawing at once")
+    parser.add_argument("--sessions", type=int, default=10, help="students drawing at once")
+    parser.add_argument(
+        "--client", choices=("ws", "browser"), default="ws", help="each student: a protocol client or a Chromium tab"
+    )
     parser.add_argument("--seconds", type=float, default=60, help="length of each phase")
     parser.add_argument("--url", help="an app already running (default: start one)")
     parser.add_argument("--pid", type=int, help="that app's process id, to read its memory")

@@ -159,6 +159,8 @@ def _live_panel() -> None:
     job = runs.own_job()
     if job is None:
         return
+    if not job.active and st.session_state.get("train_drawn_busy"):
+        st.rerun()  # The run ended (or left the queue) since the page was drawn: enable Train again.
     if job.active:
         state.training_board().get(job.id).touch()
     if job.state == jobs.QUEUED:
@@ -217,6 +219,7 @@ def render() -> None:
         return
     job = runs.own_job()
     busy = job is not None and job.active
+    st.session_state.train_drawn_busy = busy
     allowed = classroom.may_train()
     if not allowed:
         st.info(classroom.refusal(roles.NotAllowed("classroom.action_train")), icon=":material/lock:")

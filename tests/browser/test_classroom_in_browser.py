@@ -17,6 +17,7 @@ from app_driver import (
 )
 
 from cnn import roles
+from ui.text import STRINGS
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +117,38 @@ def test_a_student_cannot_train_or_unlock_with_a_wrong_passcode(browser, app_url
         assert_no_error(page)
     finally:
         page.context.close()
+
+
+def test_when_the_class_allows_it_a_students_train_starts_and_a_second_one_waits(browser, app_url):
+    class_code = "train-room"
+    teacher = browser.new_context(viewport=PROJECTOR).new_page()
+    first = browser.new_context(viewport=PROJECTOR).new_page()
+    second = browser.new_context(**PHONE).new_page()
+    try:
+        open_as(first, app_url, "", "en", class_code=class_code)
+        assert first.locator(f"{key('train_button')} button").is_disabled()  # the class setting starts off
+
+        open_as(teacher, app_url, "", "en", teacher=True, class_code=class_code)
+        teacher.locator(f"{key('students_may_train')} label").click()
+        wait_idle(teacher)
+        assert teacher.locator(f"{key('students_may_train')} input").is_checked()
+
+        # The setting is the class's, read on the server: a reload of the student's page sees it.
+        open_as(first, app_url, "", "en", class_code=class_code)
+        first.locator(f"{key('train_button')} button").click()
+        first.locator(f"{key('stop_button')} button:not([disabled])").wait_for(timeout=30_000)
+        open_as(second, app_url, "", "en", class_code=class_code)
+        second.locator(f"{key('train_button')} button").click()
+        queued = STRINGS["train.queued"]["en"].format(position=1)
+        second.get_by_text(queued).wait_for(timeout=30_000)
+        screenshot(second, "classroom-student-train-queued")
+
+        # Each student's Stop is their own: the waiting run leaves the queue, the running one ends.
+        for page in (second, first):
+            page.locator(f"{key('stop_button')} button").click()
+            page.locator(f"{key('train_button')} button:not([disabled])").wait_for(timeout=60_000)
+        for page in (teacher, first, second):
+            assert_no_error(page)
+    finally:
+        for page in (teacher, first, second):
+            page.context.close()

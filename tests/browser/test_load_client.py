@@ -1,0 +1,41 @@
+"""The load test's protocol client (bench/st_client.py) drives the real app as a browser tab does."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from app_driver import TROUSER_STROKES
+
+from bench import st_client
+from cnn import gallery
+from cnn.config import CANVAS_SIZE, CLASS_NAMES_EN, DEFAULT_BRUSH_WIDTH
+
+pytestmark = pytest.mark.browser
+
+
+async def _draw_and_send(app_url: str, class_code: str) -> tuple[list, st_client.Reply]:
+    session = st_client.Session(app_url, "draw", {"lang": "en", "class": class_code})
+    try:
+        opened = await session.open()
+        assert opened.finished and not opened.exception
+        replies = []
+        for count in range(1, len(TROUSER_STROKES) + 1):
+            value = st_client.canvas_value(TROUSER_STROKES[:count], DEFAULT_BRUSH_WIDTH, CANVAS_SIZE)
+            replies.append(await session.rerun({"draw_canvas": ("json_value", value)}, fragment_of="draw_canvas"))
+        values = {"send_label": ("string_value", "Trouser"), "send_nickname": ("string_value", "protocol")}
+        sent = await session.rerun(values, trigger="send_to_class", fragment_of="draw_canvas")
+        return replies, sent
+    finally:
+        await session.close()
+
+
+def test_a_protocol_client_gets_the_bars_for_its_strokes_and_sends_to_the_gallery(app_url):
+    replies, sent = asyncio.run(_draw_and_send(app_url, "protocol-room"))
+    for reply in replies:
+        assert reply.finished and not reply.exception
+        assert "imgs" in reply.elements and "vega_lite_chart" in reply.elements  # the 28x28 input and the bars
+    assert any("Trouser" in text for text in replies[-1].texts)
+    assert any("Sent as Trouser" in text for text in sent.texts)
+    (item,) = gallery.Gallery().items("protocol-room")
+    assert item.nickname == "protocol" and CLASS_NAMES_EN[item.label] == "Trouser"
