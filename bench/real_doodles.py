@@ -39,10 +39,15 @@ def _prepare(options: dict):
 # Preprocessing variants of a doodle's canvas; "mirror TTA" averages the answer for the picture and its mirror image.
 VARIANTS = {
     "plain": (_prepare({}), False),
-    "fill (Draw page)": (preprocess.prepare_drawing, False),
-    "fill + mirror TTA": (preprocess.prepare_drawing, True),
+    "fill": (_prepare({"fill": True}), False),
+    "fill + mirror TTA": (_prepare({"fill": True}), True),
 }
-DRAW_DEFAULT = "fill (Draw page)"
+
+
+def draw_default(model_name: str) -> str:
+    """Return the variant the Draw page uses with this model (preprocess.prepare_drawing)."""
+    return "plain" if model_name == "drawing" else "fill"
+
 
 
 def answers(model, images: np.ndarray, mirror: bool = False) -> np.ndarray:
@@ -102,12 +107,12 @@ def main(argv: list[str] | None = None) -> int:
             print(row(model_name, name, *cells))
 
     for half in HALVES:
-        print(f"\n## Per category, {half.replace('_', '-')} half, {DRAW_DEFAULT} (top-1 / top-3 hits)\n")
+        print(f"\n## Per category, {half.replace('_', '-')} half, the Draw page's way (top-1 / top-3 hits)\n")
         names = [category for category, _ in real_dev.categories(items[half])]
         print(row("model", *names))
         print(row("---", *["---:"] * len(names)))
         for model_name in models:
-            found = probabilities[(model_name, half, DRAW_DEFAULT)]
+            found = probabilities[(model_name, half, draw_default(model_name))]
             top1, top3 = (real_dev.top_k_right(found, items[half], k) for k in (1, 3))
             cells = [
                 f"{int(top1[index].sum())} / {int(top3[index].sum())} of {len(index)}"
@@ -117,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # What the Draw page shows, per model, and below what the Upload page shows for the photos.
     sets = {
-        (f"doodles, {name} model", half): (probabilities[(name, half, DRAW_DEFAULT)], items[half])
+        (f"doodles, {name} model", half): (probabilities[(name, half, draw_default(name))], items[half])
         for name in models
         for half in HALVES
     }
@@ -151,9 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         print(row(threshold, *cells))
 
     picture_model = "drawing" if "drawing" in models else "chapter"
-    draw_picture(
-        inputs[("held_out", DRAW_DEFAULT)], probabilities[(picture_model, "held_out", DRAW_DEFAULT)], items["held_out"]
-    )
+    variant = draw_default(picture_model)
+    draw_picture(inputs[("held_out", variant)], probabilities[(picture_model, "held_out", variant)], items["held_out"])
     print(f"\nwrote {PICTURE.name}: the held-out doodles as the {picture_model} model sees them, with its answers")
     return 0
 
@@ -172,7 +176,7 @@ def draw_picture(prepared: np.ndarray, probabilities: np.ndarray, items: list) -
     titles = [f"{item.category}\n{title}" for item, title in zip(items, titles, strict=True)]
     figure = plots.image_grid(prepared, titles, columns=15, title_colors=colors, cell=1.05)
     figure.suptitle(
-        "Held-out Quick, Draw! doodles as the drawing model sees them (fill); its answer "
+        "Held-out Quick, Draw! doodles as the drawing model sees them; its answer "
         "(green right, red wrong, grey: not sure, its top three)",
         fontsize=9,
     )

@@ -54,7 +54,7 @@ def describe(probabilities: np.ndarray) -> dict:
     }
 
 
-def answer_drawings(paths: list[str], model_path) -> int:
+def answer_drawings(paths: list[str], model_path, drawing_model: bool) -> int:
     """Print what the Draw page shows for each PNG read as its canvas (its model, prepare_drawing), and if sure."""
     from cnn import model_files, preprocess
 
@@ -68,7 +68,7 @@ def answer_drawings(paths: list[str], model_path) -> int:
     for path in paths:
         try:
             canvas = preprocess.canvas_from_image(preprocess.open_image(preprocess.read_file(path)))
-            image = preprocess.prepare_drawing(canvas)
+            image = preprocess.prepare_drawing(canvas, drawing_model)
         except preprocess.ImageError as error:
             failures += 1
             print(json.dumps({"file": path, "error": str(error), "model": model_name}, ensure_ascii=False), flush=True)
@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.as_drawing:
-        return answer_drawings(args.images, args.model or config.DRAW_VIEW_MODEL_DIR / "model.keras")
+        # The Draw page's own model reads drawings as drawn; any other model gets its outlines filled.
+        model_path = args.model or config.DRAW_VIEW_MODEL_DIR / "model.keras"
+        return answer_drawings(args.images, model_path, drawing_model=args.model is None)
     args.model = args.model or str(config.SHIPPED_MODEL_PATH)
     try:
         model = model_files.load_model(args.model)

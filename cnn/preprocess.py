@@ -48,10 +48,12 @@ FILL_LEVEL = 0.8
 # Stroke width (in 28x28 pixels) that the `stroke` option aims for, a little more than the
 # default brush gives on the canvas; measured at this one value only (bench/README.md#evaluation-sets).
 TARGET_STROKE_WIDTH = 2.5
-# What the Draw view does to a drawing: fill closed outlines, which the chapter's model needs to
-# read drawings at all and which changes little for the drawing model; stroke-width normalisation
-# helped neither and is left off (bench/README.md#what-the-figures-say).
+# What the Draw view does to a drawing, per model. The chapter's model needs closed outlines filled
+# to read drawings at all; the drawing model, which saw outlines while training, reads strangers'
+# doodles (tuning half) and our hand drawings better as drawn (bench/README.md#real-doodles).
+# Stroke-width normalisation helped neither and is left off (bench/README.md#what-the-figures-say).
 DRAWING_OPTIONS = {"fill": True, "stroke": None}
+DRAWING_MODEL_OPTIONS = {"fill": False, "stroke": None}
 # The canvas counts as transparent when most of its edge has alpha below this (0-255).
 TRANSPARENT_ALPHA = 128
 
@@ -418,6 +420,6 @@ def canvas_from_image(image: Image.Image, size: int = config.CANVAS_SIZE) -> np.
     return np.asarray(square.resize((size, size), resample), dtype=np.uint8)
 
 
-def prepare_drawing(rgba: np.ndarray) -> np.ndarray:
-    """Return the model input for a Draw-view canvas: prepare_canvas with the recommended DRAWING_OPTIONS."""
-    return prepare_canvas(rgba, **DRAWING_OPTIONS)
+def prepare_drawing(rgba: np.ndarray, drawing_model: bool = False) -> np.ndarray:
+    """Return the model input for a Draw-view canvas, prepared as the model that reads it needs."""
+    return prepare_canvas(rgba, **(DRAWING_MODEL_OPTIONS if drawing_model else DRAWING_OPTIONS))

@@ -141,9 +141,12 @@ def test_the_example_uploads_are_small_and_read_as_their_class():
     assert sum(right) >= 9
 
 
-def test_the_draw_view_preparation_fills_closed_outlines():
+def test_the_draw_view_fills_closed_outlines_for_the_chapters_model_and_not_for_the_drawing_model():
     canvas = drawings.render_drawing(hand_sets.drawings_of(8)[0])
     assert np.array_equal(preprocess.prepare_drawing(canvas), preprocess.prepare_canvas(canvas, fill=True))
+    as_drawn = preprocess.prepare_drawing(canvas, drawing_model=True)
+    assert np.array_equal(as_drawn, preprocess.prepare_canvas(canvas))
+    assert as_drawn.sum() < preprocess.prepare_drawing(canvas).sum()  # a bag's outline: the fill adds ink
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +176,7 @@ def test_the_draw_views_default_meets_the_targets_and_beats_the_chapters_model(d
 
     canvases = [drawings.render_drawing(drawing) for drawing in ALL_HAND_DRAWINGS]
     labels = np.array([drawing.label for drawing in ALL_HAND_DRAWINGS])
-    chosen = predict_probabilities(drawing_model, np.stack([preprocess.prepare_drawing(c) for c in canvases]))
+    chosen = predict_probabilities(drawing_model, np.stack([preprocess.prepare_drawing(c, drawing_model=True) for c in canvases]))
     chapter = model_files.load_model(config.SHIPPED_MODEL_PATH)
     plain = predict_probabilities(chapter, np.stack([preprocess.prepare_canvas(c) for c in canvases]))
     chosen_top1 = (chosen.argmax(axis=1) == labels).mean()

@@ -11,13 +11,13 @@ from ui import prediction, registry, send_panel, state
 from ui.text import t
 
 
-def canvas_input(image_data: np.ndarray | None) -> np.ndarray | None:
+def canvas_input(image_data: np.ndarray | None, drawing_model: bool = False) -> np.ndarray | None:
     """Return the model input for the canvas's RGBA data, or None when nothing is drawn."""
     if image_data is None:
         return None
     try:
-        # Closed outlines are filled in: the dataset shows silhouettes, students draw outlines.
-        return preprocess.prepare_drawing(image_data)
+        # The chapter's model needs closed outlines filled in (the dataset shows silhouettes); the drawing model not.
+        return preprocess.prepare_drawing(image_data, drawing_model)
     except preprocess.NothingDrawnError:
         return None
 
@@ -78,7 +78,7 @@ def _draw_panel() -> None:
         if entry is None:
             st.info(t("model.none"))
             return
-        image = canvas_input(result.image_data if result is not None else None)
+        image = canvas_input(result.image_data if result is not None else None, entry.kind == state.DRAWING)
         st.session_state.draw_image = image  # The Inside page can look at it too.
         if image is None:
             st.info(t("draw.empty"))

@@ -213,7 +213,7 @@ def test_a_hand_drawing_through_the_real_canvas_reads_like_the_offline_rendering
     """The bench renders drawings offline; the real canvas must give the model the same picture and answer."""
     (drawing,) = [drawing for drawing in hand_sets.TUNING if drawing.name == name]
     label = drawing.label
-    offline = preprocess.prepare_drawing(drawings.render_drawing(drawing))
+    offline = preprocess.prepare_drawing(drawings.render_drawing(drawing), drawing_model=True)
     expected = config.CLASS_NAMES_EN[int(np.argmax(predict_one(drawing_model, offline)))]
     open_view(page, app_url, "draw")
     canvas = page.locator("canvas.upper-canvas")
