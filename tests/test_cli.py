@@ -84,7 +84,8 @@ def test_predict_as_drawing_answers_like_the_draw_page_for_any_background_and_si
     canvas = drawings.render_drawing(drawing)
     # What the Draw page shows for this drawing: its model, prepare_drawing.
     expected = predict_one(
-        model_files.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras"), preprocess.prepare_drawing(canvas, drawing_model=True)
+        model_files.load_model(config.DRAW_VIEW_MODEL_DIR / "model.keras"),
+        preprocess.prepare_drawing(canvas, drawing_model=True),
     )
     Image.fromarray(canvas).save(tmp_path / "transparent.png")
     # The same drawing saved from a paint program: dark strokes on white, larger and not square.

@@ -176,7 +176,9 @@ def test_the_draw_views_default_meets_the_targets_and_beats_the_chapters_model(d
 
     canvases = [drawings.render_drawing(drawing) for drawing in ALL_HAND_DRAWINGS]
     labels = np.array([drawing.label for drawing in ALL_HAND_DRAWINGS])
-    chosen = predict_probabilities(drawing_model, np.stack([preprocess.prepare_drawing(c, drawing_model=True) for c in canvases]))
+    chosen = predict_probabilities(
+        drawing_model, np.stack([preprocess.prepare_drawing(c, drawing_model=True) for c in canvases])
+    )
     chapter = model_files.load_model(config.SHIPPED_MODEL_PATH)
     plain = predict_probabilities(chapter, np.stack([preprocess.prepare_canvas(c) for c in canvases]))
     chosen_top1 = (chosen.argmax(axis=1) == labels).mean()
