@@ -10,6 +10,9 @@ board (cnn.jobs), so it queues, reports progress and stops like any other run.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +41,9 @@ MAX_REPEATS = 40
 # Small moves of a repeated drawing: pixels of shift and degrees of rotation.
 MAX_SHIFT = 2
 MAX_ROTATION = 10.0
+# The gallery setting that names a class's own drawing model, a file in the gallery's models/ folder.
+CLASS_MODEL_SETTING = "drawing_model"
+CLASS_MODELS_FOLDER = "models"
 # Seeds of the mix, apart from the drawing model's own (cnn.drawing.train uses 1 and 2).
 MIX_TRAIN_SEED, MIX_VAL_SEED = 11, 12
 
@@ -90,14 +96,21 @@ class TeachConfig(TrainConfig):
     held_out_images: np.ndarray | None = dataclasses.field(default=None, compare=False, repr=False)
     held_out_labels: np.ndarray | None = dataclasses.field(default=None, compare=False, repr=False)
     held_out_ids: tuple[int, ...] = ()  # the gallery's item ids of the held-out drawings, for the page
-    mix_real: int = MIX_REAL_TRAIN  # real training images sampled into the mix (tests use fewer)
-    mix_real_val: int = MIX_REAL_VAL
+    # train_limit and val_limit are the real training and validation images sampled into the mix.
 
     @classmethod
     def make(cls, base_model, taught_images, taught_labels, held_out_images=None, held_out_labels=None, **values):
         """Return a fine-tune's configuration with the recipe's defaults (a few epochs at a low rate)."""
         empty = np.zeros((0, *config.INPUT_SHAPE), np.float32)
-        recipe = dict(epochs=3, patience=3, batch_size=64, learning_rate=3e-4, dropout_rate=0.1)
+        recipe = dict(
+            epochs=3,
+            patience=3,
+            batch_size=64,
+            learning_rate=1e-3,
+            dropout_rate=0.1,
+            train_limit=MIX_REAL_TRAIN,
+            val_limit=MIX_REAL_VAL,
+        )
         recipe.update(values)
         return cls(
             base_model=str(base_model),
@@ -174,9 +187,10 @@ def mixed(teach_config: TeachConfig, dataset, seed: int):
     from cnn.drawing.train import with_drawings
 
     rng = np.random.default_rng(seed)
-    picked = np.sort(rng.choice(len(dataset.train), size=min(teach_config.mix_real, len(dataset.train)), replace=False))
+    count = min(teach_config.train_limit or MIX_REAL_TRAIN, len(dataset.train))
+    picked = np.sort(rng.choice(len(dataset.train), size=count, replace=False))
     usual = with_drawings(data.Split(dataset.train.images[picked], dataset.train.labels[picked]), MIX_TRAIN_SEED)
-    usual_val = with_drawings(dataset.val.head(teach_config.mix_real_val), MIX_VAL_SEED)
+    usual_val = with_drawings(dataset.val.head(teach_config.val_limit or MIX_REAL_VAL), MIX_VAL_SEED)
     return _with_taught(usual, teach_config, seed), _with_taught(usual_val, teach_config, seed + 1)
 
 
@@ -217,6 +231,7 @@ def fine_tune(
         batched(train_part, teach_config.batch_size, shuffle_seed=teach_config.seed),
         epochs=teach_config.epochs,
         validation_data=batched(val_part, config.VALIDATION_BATCH_SIZE),
+        shuffle=False,  # batched() shuffles; model.fit cannot shuffle a tf.data pipeline.
         callbacks=[progress, early_stopping],
         verbose=0,
     )
@@ -362,3 +377,30 @@ def table(comparison: Comparison, language: str = "en") -> str:
 def base_model_path(path: str | Path | None = None) -> Path:
     """Return the model a fine-tune starts from: `path`, else the shipped drawing model."""
     return Path(path) if path else config.DRAWING_MODEL_DIR / "model.keras"
+
+
+def class_model(store, class_code: str) -> Path | None:
+    """Return the file of the drawing model a class chose (cnn.gallery.Gallery `store`), or None for the shipped one."""
+    name = store.setting(class_code, CLASS_MODEL_SETTING, "")
+    path = store.folder / CLASS_MODELS_FOLDER / name
+    return path if name and path.is_file() else None
+
+
+def adopt(store, class_code: str, model_file: bytes) -> Path:
+    """Make `model_file` (a .keras file's bytes) the class's drawing model; the shipped file is never touched."""
+    folder = store.folder / CLASS_MODELS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    # Named by its content: a file once written never changes, so caches keyed by its name stay right.
+    path = folder / f"drawing-{hashlib.sha256(model_file).hexdigest()[:16]}.keras"
+    if not path.is_file():
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".keras", dir=folder)
+        with os.fdopen(handle, "wb") as file:
+            file.write(model_file)
+        os.replace(temporary, path)
+    store.set_setting(class_code, CLASS_MODEL_SETTING, path.name)
+    return path
+
+
+def keep_shipped(store, class_code: str) -> None:
+    """Make the shipped drawing model the class's again."""
+    store.set_setting(class_code, CLASS_MODEL_SETTING, "")
