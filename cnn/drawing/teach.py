@@ -32,7 +32,7 @@ FEW_DRAWINGS = 5
 DEFAULT_SEED = 17
 # Real training and validation images sampled into the mix; with their drawing-style copies and
 # sketches they make the run's "usual data" (bench/README.md#the-class-teaches-the-model).
-MIX_REAL_TRAIN = 2000
+MIX_REAL_TRAIN = 1500
 MIX_REAL_VAL = 400
 # Share of the mixed training set that is the class's taught drawings (repeated, each copy
 # shifted and turned a little); at most MAX_REPEATS copies of each.
@@ -105,7 +105,7 @@ class TeachConfig(TrainConfig):
         recipe = dict(
             epochs=3,
             patience=3,
-            batch_size=64,
+            batch_size=128,
             learning_rate=1e-3,
             dropout_rate=0.1,
             train_limit=MIX_REAL_TRAIN,
