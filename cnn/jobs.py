@@ -106,6 +106,8 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
                 last_sent = now
                 connection.send(("progress", progress))
 
+        # A configuration that trains itself (a fine-tune: cnn.drawing.teach.TeachConfig.train) says how.
+        train = getattr(type(train_config), "train", train)
         result = train(train_config, dataset, on_progress=report, stop_event=stop_event)
         save_model_atomically(result.model, model_path)
         connection.send(("done", (result.summary(), result.history)))

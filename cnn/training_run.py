@@ -114,6 +114,7 @@ class TrainResult:
     config: TrainConfig
     model_file: bytes | None = None  # the .keras file, where the model crossed a process boundary
     precision: str = "float32"  # what the layers computed in while training ("auto" resolved)
+    extra: dict = dataclasses.field(default_factory=dict)  # what only some runs report (a fine-tune's comparison)
 
     @property
     def best_val_loss(self) -> float:
