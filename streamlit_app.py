@@ -42,7 +42,8 @@ with st.sidebar:
 # A reload keeps a run started before it; a finished run's model becomes active.
 runs.restore_run_from_url()
 runs.collect_finished_run()
-model_panel.render()
+# The teacher's active model is the class's: students' sessions read it from the class's settings.
+state.share_with_class(model_panel.render())
 
 
 pages = [

@@ -13,10 +13,12 @@ from ui import registry
 from ui.text import STRINGS
 
 
-def open_app(language: str = "en", page: str | None = None, teacher: bool = True) -> AppTest:
-    """Open the app as the teacher (through the teacher link) or, with teacher=False, as a student."""
+def open_app(language: str = "en", page: str | None = None, teacher: bool = True, class_code: str = "") -> AppTest:
+    """Open the app as the teacher (through the teacher link) or, with teacher=False, as a student; maybe of a class."""
     app = AppTest.from_file(str(config.PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
     app.query_params["lang"] = language
+    if class_code:
+        app.query_params["class"] = class_code
     if teacher:
         app.query_params["teacher"] = os.environ[roles.PASSCODE_ENV]
     app.run()

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from cnn import roles
 from tests.test_app import open_app, text_of
+from ui.text import STRINGS
 
 
 def run_as(role: str, script) -> AppTest:
@@ -139,3 +140,41 @@ def test_a_wrong_passcode_in_the_sidebar_is_refused_and_the_right_one_unlocks():
     app.button(key="FormSubmitter:teacher_unlock-Unlock teacher mode").click().run()
     assert app.session_state["role"] == roles.TEACHER
     assert not app.button(key="train_button").disabled
+
+
+def _teacher_shares_an_uploaded_model():
+    import streamlit as st
+
+    from cnn import config
+    from ui import state
+
+    entry = state.uploaded_entry(config.SHIPPED_MODEL_PATH.read_bytes(), "our-model.keras")
+    state.share_with_class(entry)
+    st.write("shared")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_model_the_teacher_makes_active_becomes_the_students_in_that_class_only(language):
+    class_code = f"shared-model-{language}"
+    teacher = AppTest.from_function(_teacher_shares_an_uploaded_model, default_timeout=60)
+    teacher.session_state["role"] = roles.TEACHER
+    teacher.session_state["class_code"] = class_code
+    assert not teacher.run().exception
+
+    student = open_app(language, "draw", teacher=False, class_code=class_code)
+    assert not student.exception
+    expected = STRINGS["model.teachers"][language].format(name="our-model.keras")
+    (choice,) = [radio for radio in student.sidebar.radio if radio.key == "model_choice"]
+    assert choice.value.startswith("upload:") and choice.disabled
+    assert expected in choice.options
+    other = open_app(language, "draw", teacher=False, class_code=f"other-{language}")
+    (choice,) = [radio for radio in other.sidebar.radio if radio.key == "model_choice"]
+    assert choice.value == "shipped"
+
+
+def test_a_teacher_choosing_the_drawing_model_shares_it_with_the_class():
+    teacher = open_app("en", class_code="shared-drawing")
+    teacher.sidebar.radio(key="model_choice").set_value("drawing").run()
+    assert not teacher.exception
+    student = open_app("en", "samples", teacher=False, class_code="shared-drawing")
+    assert student.sidebar.radio(key="model_choice").value == "drawing"

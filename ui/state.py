@@ -14,13 +14,16 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from cnn import config, data, jobs, model_files, numpy_model
+from cnn import class_models, config, data, jobs, model_files, numpy_model
 from cnn.evaluate import Evaluation, evaluate
 from cnn.predict import predict_probabilities
 from cnn.training_run import RunSummary
+from ui import classroom
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, t
 
 SHIPPED, DRAWING = "shipped", "drawing"
+# A student's session sees the model the teacher trained or uploaded as this kind (cnn.class_models).
+TEACHERS = "teachers"
 SHIPPED_DIRS = {SHIPPED: config.SHIPPED_MODEL_DIR, DRAWING: config.DRAWING_MODEL_DIR}
 # A session keeps at most this many models of its own (trained or uploaded); older
 # ones are dropped so 30 students cannot fill the server's memory.
@@ -65,6 +68,8 @@ class ModelEntry:
             return t("model.drawing")
         if self.kind == "trained":
             return t("model.trained", time=self.made() or "")
+        if self.kind == TEACHERS:
+            return t("model.teachers", name=self.name)
         return t("model.uploaded", name=self.name)
 
 
@@ -206,9 +211,59 @@ def add_session_model(entry: ModelEntry, activate: bool = True) -> None:
         st.session_state.model_choice = entry.token
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _teachers_entry(path: str, token: str, name: str, summary: str, history: str) -> ModelEntry:
+    # Keyed by the file's name, which names its content: each shared model is read once per server.
+    file = Path(path).read_bytes()
+    model = numpy_model.load_bytes(file, Path(path).name)
+    return ModelEntry(
+        token=token,
+        kind=TEACHERS,
+        model=model,
+        file=file,
+        name=name,
+        history=json.loads(history),
+        summary=RunSummary.from_json(json.loads(summary)),
+    )
+
+
+def class_model() -> ModelEntry | None:
+    """Return the model the teacher shares with this student's class (None for the teacher, or when none is)."""
+    if classroom.is_teacher():
+        return None
+    store = classroom.store()
+    found = class_models.shared(store, classroom.class_code())
+    if found is None:
+        return None
+    path = class_models.model_path(store, found)
+    if path is None:
+        return shipped_entry(found.kind)
+    try:
+        return _teachers_entry(str(path), found.token, found.name, json.dumps(found.summary), json.dumps(found.history))
+    except (OSError, ValueError, model_files.ModelError):
+        return None  # A damaged shared file: the student keeps the shipped model rather than an error.
+
+
+def share_with_class(entry: ModelEntry | None) -> None:
+    """As the teacher, make `entry` (the active model) the class's, when it is not already."""
+    if entry is None or not classroom.is_teacher():
+        return
+    store = classroom.store()
+    code = classroom.class_code()
+    found = class_models.shared(store, code)
+    if found is not None and found.token == entry.token:
+        return
+    name = entry.name or entry.made() or ""  # an upload's file name, or when the run finished
+    shared = class_models.Shared(entry.token, entry.kind, name, None, entry.summary.to_json(), entry.history)
+    class_models.share(store, code, shared, entry.file if entry.kind not in SHIPPED_DIRS else None)
+
+
 def available_models() -> dict[str, ModelEntry]:
-    """Return every model this session may choose, shipped ones first."""
+    """Return every model this session may choose: a student's class model first, then the shipped ones."""
     choices = {}
+    shared = class_model()
+    if shared is not None:
+        choices[shared.token] = shared
     for kind in (SHIPPED, DRAWING):
         entry = shipped_entry(kind)
         if entry is not None:

@@ -30,6 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "model.drawing": {"ko": "그림용 모델 (증강 훈련)", "en": "Drawing model (augmented)"},
     "model.trained": {"ko": "이 세션에서 훈련한 모델 ({time})", "en": "Trained in this session ({time})"},
     "model.uploaded": {"ko": "올린 모델: {name}", "en": "Uploaded: {name}"},
+    "model.teachers": {"ko": "선생님의 모델 ({name})", "en": "The teacher's model ({name})"},
     "model.val_accuracy": {"ko": "검증 정확도", "en": "Validation accuracy"},
     "model.epochs": {"ko": "에포크", "en": "Epochs"},
     "model.epochs_value": {"ko": "{run}회 (최적 {best})", "en": "{run} (best {best})"},
