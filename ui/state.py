@@ -24,6 +24,8 @@ from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, t
 SHIPPED, DRAWING = "shipped", "drawing"
 # A student's session sees the model the teacher trained or uploaded as this kind (cnn.class_models).
 TEACHERS = "teachers"
+# Students' sessions see the teacher's change of the class's model within this many seconds.
+SHARED_MODEL_TTL = 2.0
 SHIPPED_DIRS = {SHIPPED: config.SHIPPED_MODEL_DIR, DRAWING: config.DRAWING_MODEL_DIR}
 # A session keeps at most this many models of its own (trained or uploaded); older
 # ones are dropped so 30 students cannot fill the server's memory.
@@ -227,12 +229,18 @@ def _teachers_entry(path: str, token: str, name: str, summary: str, history: str
     )
 
 
+@st.cache_data(ttl=SHARED_MODEL_TTL, show_spinner=False, max_entries=64)
+def _shared(class_code: str) -> class_models.Shared | None:
+    # Every stroke of every student asks; the database is asked at most once per class per TTL.
+    return class_models.shared(classroom.store(), class_code)
+
+
 def class_model() -> ModelEntry | None:
     """Return the model the teacher shares with this student's class (None for the teacher, or when none is)."""
     if classroom.is_teacher():
         return None
     store = classroom.store()
-    found = class_models.shared(store, classroom.class_code())
+    found = _shared(classroom.class_code())
     if found is None:
         return None
     path = class_models.model_path(store, found)
@@ -250,12 +258,13 @@ def share_with_class(entry: ModelEntry | None) -> None:
         return
     store = classroom.store()
     code = classroom.class_code()
-    found = class_models.shared(store, code)
+    found = _shared(code)
     if found is not None and found.token == entry.token:
         return
     name = entry.name or entry.made() or ""  # an upload's file name, or when the run finished
     shared = class_models.Shared(entry.token, entry.kind, name, None, entry.summary.to_json(), entry.history)
     class_models.share(store, code, shared, entry.file if entry.kind not in SHIPPED_DIRS else None)
+    _shared.clear()
 
 
 def available_models() -> dict[str, ModelEntry]:
