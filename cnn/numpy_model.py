@@ -27,6 +27,18 @@ import numpy as np
 from cnn import config
 from cnn.model_files import ModelError, as_pair, check_archive, check_file, check_size
 
+
+def single_threaded_blas() -> None:
+    """Make NumPy's BLAS use one thread in this process, for a server predicting one image per request.
+
+    Many requests at once each run tiny matrix products; BLAS threads of their own then only fight
+    the requests' threads for the cores (bench/README.md#thirty-students-sending-to-the-gallery).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 # Images go through the network this many at a time: im2col copies of larger batches
 # outgrow the CPU's caches and run slower, smaller ones pay Python's overhead per layer.
 BATCH_SIZE = 32

@@ -21,6 +21,9 @@ from cnn.training_run import RunSummary
 from ui import classroom
 from ui.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, t
 
+# The server answers many students' single images at once: one BLAS thread each is faster.
+numpy_model.single_threaded_blas()
+
 SHIPPED, DRAWING = "shipped", "drawing"
 # A student's session sees the model the teacher trained or uploaded as this kind (cnn.class_models).
 TEACHERS = "teachers"
