@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import tempfile
 import threading
@@ -386,19 +387,28 @@ def class_model(store, class_code: str) -> Path | None:
     return path if name and path.is_file() else None
 
 
-def adopt(store, class_code: str, model_file: bytes) -> Path:
-    """Make `model_file` (a .keras file's bytes) the class's drawing model; the shipped file is never touched."""
+def adopt(store, class_code: str, model_file: bytes, metrics: dict | None = None) -> Path:
+    """Make `model_file` (a .keras file's bytes) the class's drawing model; the shipped file is never touched.
+
+    `metrics` (a RunSummary's JSON) is kept beside it, as metrics.json is beside a shipped model.
+    """
     folder = store.folder / CLASS_MODELS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     # Named by its content: a file once written never changes, so caches keyed by its name stay right.
     path = folder / f"drawing-{hashlib.sha256(model_file).hexdigest()[:16]}.keras"
+    if metrics is not None:
+        _write_atomically(path.with_suffix(".json"), json.dumps(metrics, indent=2, ensure_ascii=False).encode())
     if not path.is_file():
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".keras", dir=folder)
-        with os.fdopen(handle, "wb") as file:
-            file.write(model_file)
-        os.replace(temporary, path)
+        _write_atomically(path, model_file)
     store.set_setting(class_code, CLASS_MODEL_SETTING, path.name)
     return path
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    with os.fdopen(handle, "wb") as file:
+        file.write(content)
+    os.replace(temporary, path)
 
 
 def keep_shipped(store, class_code: str) -> None:

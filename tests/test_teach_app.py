@@ -1,0 +1,90 @@
+"""Teaching the model through AppTest: teacher only on the server, honest about too little data in both languages."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn import config, gallery, roles
+from tests.test_classroom_app import run_as, written
+
+
+def send_drawings(class_code: str, labels: list[int]) -> None:
+    """Put drawings into a class's gallery as students would send them (each from another student)."""
+    store = gallery.Gallery()
+    picture = gallery.png_bytes(np.zeros((8, 8, 4), np.uint8))
+    for number, label in enumerate(labels):
+        image = np.zeros(config.INPUT_SHAPE, np.float32)
+        image[4 + number % 10 : 20, 6:22] = 1.0
+        store.add(class_code, f"student-{number}", label, np.eye(10)[label], picture, image)
+
+
+def _start_teaching():
+    import streamlit as st
+
+    from cnn.drawing import teach
+    from tests.test_teach_app import send_drawings
+    from ui import classroom, state, teach_view
+
+    send_drawings(classroom.class_code(), [1, 1, 1, 8, 8, 8])
+    items = teach_view._drawings()
+    before = len(state.training_board().active())
+    teach_view.start(items, teach.split([item.label for item in items]))
+    st.session_state.queued = len(state.training_board().active()) - before
+    st.write(st.session_state.get("teach_message", ("", ""))[1])
+
+
+def _adopt_without_a_run():
+    import streamlit as st
+
+    from ui import teach_view
+
+    teach_view.decide(True)
+    st.write(st.session_state.get("teach_message", ("", ""))[1])
+
+
+def test_a_student_calling_teach_directly_is_refused_and_nothing_is_queued():
+    app = run_as(roles.STUDENT, _start_teaching)
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Only the teacher can teach the model with the class's drawings" in written(app)
+    assert app.session_state["queued"] == 0
+    assert "Only the teacher can change or upload the class's model" in written(
+        run_as(roles.STUDENT, _adopt_without_a_run)
+    )
+
+
+def open_gallery(language: str, class_code: str) -> AppTest:
+    app = AppTest.from_file(str(config.PROJECT_DIR / "streamlit_app.py"), default_timeout=120)
+    app.query_params.update(lang=language, teacher=os.environ[roles.PASSCODE_ENV], **{"class": class_code})
+    app.run()
+    return app.switch_page("ui/pages/gallery.py").run()
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "fewer than 5 drawings of a class"), ("ko", "5개보다 적으면")])
+def test_with_a_few_drawings_per_class_the_teacher_is_told_the_figures_mean_little(language, words):
+    code = f"few-{language}"
+    send_drawings(code, [1] * 7 + [8] * 3)
+    app = open_gallery(language, code)
+    assert not app.exception, [e.value for e in app.exception]
+    warnings = [w.value for w in app.warning]
+    assert any(words in w for w in warnings), warnings
+    bag = config.class_names(language)[8]
+    assert any(f"{bag} 3" in w for w in warnings) and not any(
+        config.class_names(language)[1] + " 7" in w for w in warnings
+    )
+    counts = app.table[0].value
+    assert list(counts.iloc[:, 1]) == [7, 3]  # drawings per class, Trouser then Bag
+    assert app.button(key="teach_start")
+
+
+def test_with_enough_drawings_there_is_no_warning_and_the_seed_is_shown():
+    code = "enough"
+    send_drawings(code, [1] * 6 + [8] * 6)
+    app = open_gallery("en", code)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not [w.value for w in app.warning if "mean little" in w.value]
+    assert app.number_input(key="teach_seed").value == 17
+    assert any("Seed 17: 8 drawings teach, 4 are kept aside" in m.value for m in app.markdown)
