@@ -88,3 +88,25 @@ def test_with_enough_drawings_there_is_no_warning_and_the_seed_is_shown():
     assert not [w.value for w in app.warning if "mean little" in w.value]
     assert app.number_input(key="teach_seed").value == 17
     assert any("Seed 17: 8 drawings teach, 4 are kept aside" in m.value for m in app.markdown)
+
+
+def _draw_page_model():
+    import streamlit as st
+
+    from cnn import config
+    from cnn.drawing import teach
+    from ui import classroom, state
+
+    before = state.shipped_entry(state.DRAWING)
+    file = (config.DRAWING_MODEL_DIR / "model.keras").read_bytes()
+    teach.adopt(classroom.store(), classroom.class_code(), file, {"val_accuracy": 0.5})
+    after = state.shipped_entry(state.DRAWING)
+    st.write(f"before {before.label()} {before.file is None}")
+    st.write(f"after {after.label()} {after.token.startswith('drawing:')} {after.summary.val_accuracy}")
+
+
+def test_the_model_the_teacher_chose_is_the_drawing_model_of_every_session_of_the_class():
+    app = run_as(roles.STUDENT, _draw_page_model)
+    assert not app.exception, [e.value for e in app.exception]
+    assert "before Drawing model (augmented) True" in written(app)
+    assert "after Drawing model (taught by the class) True 0.5" in written(app)
