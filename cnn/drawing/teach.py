@@ -101,7 +101,7 @@ class TeachConfig(TrainConfig):
 
     @classmethod
     def make(cls, base_model, taught_images, taught_labels, held_out_images=None, held_out_labels=None, **values):
-        """Return a fine-tune's configuration with the recipe's defaults (a few epochs at a low rate)."""
+        """Return a fine-tune's configuration with the recipe's defaults (3 epochs, Adam at 0.001)."""
         empty = np.zeros((0, *config.INPUT_SHAPE), np.float32)
         recipe = dict(
             epochs=3,
