@@ -110,3 +110,51 @@ def test_the_model_the_teacher_chose_is_the_drawing_model_of_every_session_of_th
     assert not app.exception, [e.value for e in app.exception]
     assert "before Drawing model (augmented) True" in written(app)
     assert "after Drawing model (taught by the class) True 0.5" in written(app)
+
+
+def _result_of_a_nonsense_lesson():
+    import numpy as np
+
+    from cnn import jobs
+    from cnn.drawing import teach
+    from cnn.training_run import TrainResult
+    from ui import teach_view
+
+    tests = [1000] * 10
+    comparison = teach.Comparison(
+        held_out_labels=[1, 1, 8],
+        held_out_before=[1, 1, 8],
+        held_out_after=[8, 1, 8],
+        test_labels_count=tests,
+        test_right_before=[900] * 10,
+        test_right_after=[700] * 9 + [990],
+        taught_counts=[0, 4, 0, 0, 0, 0, 0, 0, 4, 0],
+        taught_right_before=[0, 4, 0, 0, 0, 0, 0, 0, 1, 0],
+        taught_right_after=[0, 0, 0, 0, 0, 0, 0, 0, 4, 0],
+    )
+    images = np.zeros((8, 28, 28, 1), np.float32)
+    teach_config = teach.TeachConfig.make(
+        teach.base_model_path(), images, [8] * 8, images[:3], [1, 1, 8], held_out_ids=(101, 102, 103)
+    )
+    result = TrainResult(
+        None, {}, 1, 1, False, False, 1.0, teach_config, b"model", extra={"comparison": comparison.to_json()}
+    )
+    job = jobs.JobView("x", jobs.FINISHED, teach_config, None, result, None, 0.0, 0.0, 1.0, 0)
+    teach_view._result(job)
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "fell from 90.0% to 72.9%"), ("ko", "90.0%에서 72.9%로")])
+def test_a_lesson_with_nonsense_labels_warns_that_the_test_set_fell(language, words):
+    app = AppTest.from_function(_result_of_a_nonsense_lesson, default_timeout=60)
+    app.session_state["role"] = roles.TEACHER
+    app.session_state["language"] = language
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(words in w.value for w in app.warning), [w.value for w in app.warning]
+    table = app.table[0].value
+    assert list(table.iloc[:, 0]) == [
+        *(config.class_names(language)[i] for i in (1, 8)),
+        "All" if language == "en" else "전체",
+    ]
+    assert list(table.iloc[-1, 3:5]) == ["100%", "67%"]  # kept-aside drawings before, after
+    assert app.button(key="teach_adopt") and app.button(key="teach_keep")

@@ -234,7 +234,7 @@ def _result(job: jobs.JobView) -> None:
     with st.container(key="teach_result"):
         st.table(comparison_table(comparison), border="horizontal")
     total = comparison.rows()[-1]
-    if total["test_after"] is not None and total["test_after"] < total["test_before"] - 0.01:
+    if comparison.test_fell():
         st.warning(t("teach.test_cost", before=total["test_before"], after=total["test_after"]))
     counts = {
         label: (comparison.taught_counts[label], comparison.held_out_labels.count(label))

@@ -42,6 +42,8 @@ MAX_REPEATS = 40
 # Small moves of a repeated drawing: pixels of shift and degrees of rotation.
 MAX_SHIFT = 2
 MAX_ROTATION = 10.0
+# A fall of the real test set's accuracy beyond this share is worth a warning: the taught labels may be wrong.
+TEST_FALL_WARNING = 0.01
 # The gallery setting that names a class's own drawing model, a file in the gallery's models/ folder.
 CLASS_MODEL_SETTING = "drawing_model"
 CLASS_MODELS_FOLDER = "models"
@@ -346,6 +348,10 @@ class Comparison:
             }
         )
         return rows
+
+    def test_fell(self, by: float = TEST_FALL_WARNING) -> bool:
+        """Return whether the real test set's accuracy fell by more than `by` (wrong labels show here)."""
+        return sum(self.test_right_after) < sum(self.test_right_before) - by * sum(self.test_labels_count)
 
     def changed(self) -> list[tuple[int, int, int, int]]:
         """Return (position in the held-out drawings, meant, before, after) for each answer that changed."""
