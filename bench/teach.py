@@ -2,6 +2,7 @@
 
 python bench/teach.py                     # the table in bench/README.md#the-class-teaches-the-model
 python bench/teach.py --taught 2 5 --folds 2
+python bench/teach.py --job               # one fine-tune as the page runs it: a job on the training board
 
 The 90 development doodles (bench/real_dev.py, Quick, Draw!, 10 per category) play a class's
 gallery: in each of --folds folds, 2 doodles of every category are held out (each doodle is held
@@ -49,11 +50,35 @@ def folds(items: list[real_dev.Item], count: int, seed: int) -> list[tuple[list[
     return result
 
 
+def time_job(inputs: np.ndarray, labels: np.ndarray, fold, source: str) -> int:
+    """Print the seconds from submitting one fine-tune to the training board to its result (TensorFlow loading too)."""
+    from bench import machine
+    from cnn import jobs
+
+    teachable, held = fold
+    taught = [p for per_category in teachable for p in per_category[:5]]
+    teach_config = teach.TeachConfig.make(
+        teach.base_model_path(), inputs[taught], labels[taught], inputs[held], labels[held]
+    )
+    board = jobs.TrainingBoard(orphan_after=None)
+    busy = machine.busy_cores(1.0)
+    started = time.perf_counter()
+    job = board.submit(teach_config, source, owner="bench")
+    job.join()
+    view = job.view()
+    print(
+        f"job {view.state}: {time.perf_counter() - started:.0f} s from submit to result, "
+        f"{len(taught)} taught drawings; other processes busy on {busy:.1f} cores before it started"
+    )
+    return 0 if view.state == jobs.FINISHED else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--taught", type=int, nargs="+", default=[2, 5, 8], help="taught doodles per category")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--root", type=Path, default=None, help="the development sets' folder")
+    parser.add_argument("--job", action="store_true", help="time one fold at k=5 through cnn.jobs, as the page runs it")
     args = parser.parse_args(argv)
     root = args.root or real_dev.directory()
     if root is None:
@@ -62,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     inputs = np.stack([preprocess.prepare_drawing(real_dev.doodle_canvas(item)) for item in items])
     labels = np.array([TAUGHT_CLASS[item.category] for item in items])
     dataset = data.load_dataset()
+    if args.job:
+        return time_job(inputs, labels, folds(items, args.folds, SEED)[0], dataset.source)
     print(
         f"## Teaching the drawing model with doodles: {len(items)} doodles, {args.folds} folds, "
         f"{HELD_OUT_PER_CATEGORY} held out per category and fold\n"

@@ -64,15 +64,15 @@ def taught_run(dataset):
         train_limit=300,
         val_limit=100,
     )
-    return teach_config, teach_config.train(small)
+    return teach_config, teach_config.train(small), small
 
 
 def test_a_fine_tune_on_a_tiny_gallery_changes_what_it_says_of_the_taught_drawings(taught_run):
-    teach_config, result = taught_run
+    teach_config, result, _ = taught_run
     comparison = teach.Comparison.from_json(result.extra["comparison"])
     bag = 8
     assert comparison.taught_counts[bag] == len(teach_config.taught_labels)
-    assert comparison.taught_right_after[bag] > comparison.taught_right_before[bag] + 5
+    assert comparison.taught_right_after[bag] >= comparison.taught_right_before[bag] + 4
     assert result.epochs_run == teach_config.epochs
     # The comparison survives the trip from the training process (summary -> result) and into metrics.json.
     summary = result.summary()
@@ -80,8 +80,15 @@ def test_a_fine_tune_on_a_tiny_gallery_changes_what_it_says_of_the_taught_drawin
     assert summary.to_json()["config"]["taught"] == len(teach_config.taught_labels)
 
 
+def test_nonsense_labels_show_on_the_real_test_set(taught_run):
+    _, result, _ = taught_run
+    comparison = teach.Comparison.from_json(result.extra["comparison"])  # 40 sketches of everything, all "Bag"
+    assert comparison.test_fell(by=0.02)
+    assert not comparison.test_fell(by=0.5)
+
+
 def test_the_table_has_every_class_and_the_changed_answers_point_at_held_out_drawings(taught_run):
-    teach_config, result = taught_run
+    teach_config, result, _ = taught_run
     comparison = teach.Comparison.from_json(result.extra["comparison"])
     rows = comparison.rows()
     assert len(rows) == 11 and rows[-1]["class"] is None
@@ -90,6 +97,18 @@ def test_the_table_has_every_class_and_the_changed_answers_point_at_held_out_dra
     for position, meant, was, now in comparison.changed():
         assert meant == teach_config.held_out_labels[position] and was != now
     assert "Bag" in teach.table(comparison)
+
+
+def test_stop_ends_the_fine_tune_in_its_first_epoch_and_still_compares(taught_run):
+    import threading
+
+    teach_config, _, small = taught_run
+    stop = threading.Event()
+    stop.set()
+    result = teach.fine_tune(teach_config, small, stop_event=stop)
+    assert result.stopped_by_user and result.epochs_run <= 1
+    comparison = teach.Comparison.from_json(result.extra["comparison"])
+    assert len(comparison.held_out_after) == len(teach_config.held_out_labels)
 
 
 def test_the_class_model_is_the_shipped_one_until_the_teacher_adopts_another(tmp_path):

@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from cnn import config, gallery, roles
-from ui import charts, classroom, join_panel, prediction, registry, state
+from ui import charts, classroom, join_panel, prediction, registry, state, teach_view
 from ui.text import language, t
 
 REFRESH_SECONDS = 3
@@ -236,4 +236,5 @@ def render() -> None:
     else:
         join_panel.render()
     _teacher_tools()
+    teach_view.render()
     _live()

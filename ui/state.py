@@ -70,7 +70,7 @@ class ModelEntry:
         if self.kind == SHIPPED:
             return t("model.shipped")
         if self.kind == DRAWING:
-            return t("model.drawing")
+            return t("model.drawing_class") if self.file is not None else t("model.drawing")
         if self.kind == "trained":
             return t("model.trained", time=self.made() or "")
         if self.kind == TEACHERS:
@@ -127,10 +127,43 @@ def _shipped_entry(kind: str) -> ModelEntry | None:
 
 
 def shipped_entry(kind: str = SHIPPED) -> ModelEntry | None:
-    """Return the shipped model `kind` ("shipped" or "drawing"), or None if its file is missing or broken."""
+    """Return the shipped model `kind` ("shipped" or "drawing"), or None if its file is missing or broken.
+
+    The drawing model is the class's own where the teacher chose one (ui/teach_view.py).
+    """
+    if kind == DRAWING:
+        taught = class_drawing_entry()
+        if taught is not None:
+            return taught
     try:
         return _shipped_entry(kind)
     except model_files.ModelError:
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _class_drawing_entry(path: str) -> ModelEntry:
+    # A class's model file is named by its content and never rewritten, so its path keys the cache.
+    file = Path(path).read_bytes()
+    try:
+        summary = RunSummary.from_json(_read_json(Path(path).with_suffix(".json")) or {})
+    except ValueError:
+        summary = RunSummary()
+    model = numpy_model.load_bytes(file, Path(path).name)
+    return ModelEntry(token=f"drawing:{Path(path).stem}", kind=DRAWING, model=model, file=file, summary=summary)
+
+
+def class_drawing_entry() -> ModelEntry | None:
+    """Return the drawing model this session's class taught and chose, or None (the shipped one)."""
+    from cnn.drawing import teach
+    from ui import classroom
+
+    path = teach.class_model(classroom.store(), classroom.class_code())
+    if path is None:
+        return None
+    try:
+        return _class_drawing_entry(str(path))
+    except (OSError, model_files.ModelError):
         return None
 
 

@@ -136,6 +136,106 @@ STRINGS: dict[str, dict[str, str]] = {
     "gallery.clear_yes": {"ko": "모두 지우기", "en": "Delete all"},
     "gallery.export": {"ko": "zip 만들기", "en": "Make a zip"},
     "gallery.download": {"ko": "갤러리 내려받기 (.zip)", "en": "Download the gallery (.zip)"},
+    # Teach the model with the class's drawings (ui/teach_view.py)
+    "model.drawing_class": {"ko": "그림용 모델 (우리 반이 가르침)", "en": "Drawing model (taught by the class)"},
+    "teach.header": {"ko": "우리 반 그림으로 모델 가르치기", "en": "Teach the model with our drawings"},
+    "teach.intro": {
+        "ko": "숨기지 않은 그림 가운데 일부는 확인용으로 남겨 두고, 나머지로 그림용 모델의 복사본을 조금 더 "
+        "훈련합니다. 원래 훈련 데이터도 섞어서 데이터셋을 잊지 않게 합니다. 그다음 모델이 보지 못한 그림과 "
+        "진짜 테스트 세트에서 전과 후를 나란히 보여 줍니다.",
+        "en": "Some of the drawings (not the hidden ones) are kept aside for checking; a copy of the drawing model "
+        "trains a little more on the rest, mixed with its usual training data so that it does not forget the "
+        "dataset. Then the drawings it has not seen and the real test set show it before and after, side by side.",
+    },
+    "teach.none": {
+        "ko": "아직 가르칠 그림이 없습니다. 학생들이 '그리기'에서 그림을 보내면 여기서 가르칠 수 있습니다.",
+        "en": "No drawings to teach yet. Once students send drawings from Draw, you can teach with them here.",
+    },
+    "teach.seed": {"ko": "나누기 시드", "en": "Split seed"},
+    "teach.seed_help": {
+        "ko": "어떤 그림을 확인용으로 남길지 정합니다. 같은 시드면 같은 그림이 남습니다.",
+        "en": "Decides which drawings are kept aside for checking; the same seed keeps the same ones.",
+    },
+    "teach.split": {
+        "ko": "시드 {seed}: 그림 {taught}개로 가르치고 {held}개는 확인용으로 남깁니다.",
+        "en": "Seed {seed}: {taught} drawings teach, {held} are kept aside for checking.",
+    },
+    "teach.class": {"ko": "클래스", "en": "Class"},
+    "teach.drawings": {"ko": "그림", "en": "Drawings"},
+    "teach.taught": {"ko": "가르침", "en": "Taught"},
+    "teach.held_out": {"ko": "확인용", "en": "Kept aside"},
+    "teach.few": {
+        "ko": "그림이 클래스마다 {least}개보다 적으면 결과가 거의 의미가 없습니다: {classes}. "
+        "가르칠 수는 있지만 표의 숫자는 몇 장의 그림에 달려 있습니다.",
+        "en": "With fewer than {least} drawings of a class the figures mean little: {classes}. "
+        "You can still teach, but the table's figures hang on a few drawings.",
+    },
+    "teach.start": {"ko": "모델 가르치기", "en": "Teach the model"},
+    "teach.start_help": {
+        "ko": "훈련 대기열에 들어가 다른 훈련처럼 진행됩니다. 2분이 채 걸리지 않습니다.",
+        "en": "Joins the training queue and runs like any run, in under two minutes.",
+    },
+    "teach.action": {"ko": "우리 반 그림으로 모델 가르치기", "en": "teach the model with the class's drawings"},
+    "teach.busy": {
+        "ko": "이미 진행 중인 훈련이 있습니다. 끝나거나 멈춘 뒤에 가르치세요.",
+        "en": "You already have a run going; teach once it has ended or been stopped.",
+    },
+    "teach.gone": {
+        "ko": "그사이 갤러리의 그림이 바뀌었습니다. 다시 눌러 주세요.",
+        "en": "The gallery's drawings changed meanwhile; press again.",
+    },
+    "teach.no_model": {"ko": "그림용 모델 파일이 없습니다.", "en": "The drawing model's file is missing."},
+    "teach.progress": {
+        "ko": "가르치는 중 · 에포크 {epoch}/{epochs} · 경과 {elapsed} · 남은 시간 약 {eta}",
+        "en": "Teaching · epoch {epoch}/{epochs} · elapsed {elapsed} · about {eta} left",
+    },
+    "teach.preparing": {
+        "ko": "그림을 섞고 모델을 불러오는 중...",
+        "en": "Mixing the drawings in and loading the model...",
+    },
+    "teach.failed": {"ko": "가르치지 못했습니다: {error}", "en": "Teaching failed: {error}"},
+    "teach.stopped": {
+        "ko": "중지했습니다. 그때까지 가장 좋은 에포크의 모델입니다.",
+        "en": "Stopped: this is the best epoch's model so far.",
+    },
+    "teach.result": {"ko": "전과 후", "en": "Before and after"},
+    "teach.result_intro": {
+        "ko": "확인용 그림은 모델이 배우지 않은 그림입니다. 테스트 세트는 데이터셋의 진짜 사진 10,000장입니다.",
+        "en": "The drawings kept aside are ones the model did not learn from; the test set is the dataset's "
+        "10,000 real images.",
+    },
+    "teach.all": {"ko": "전체", "en": "All"},
+    "teach.held_before": {"ko": "확인용 그림: 전", "en": "Kept-aside drawings: before"},
+    "teach.held_after": {"ko": "확인용 그림: 후", "en": "Kept-aside drawings: after"},
+    "teach.test_before": {"ko": "테스트 세트: 전", "en": "Test set: before"},
+    "teach.test_after": {"ko": "테스트 세트: 후", "en": "Test set: after"},
+    "teach.test_cost": {
+        "ko": "진짜 테스트 세트의 정확도가 {before:.1%}에서 {after:.1%}로 떨어졌습니다. 그림의 이름표가 맞는지 "
+        "갤러리에서 확인해 보세요 (예: 모든 그림을 '가방'이라고 보낸 경우).",
+        "en": "Accuracy on the real test set fell from {before:.1%} to {after:.1%}. Check the drawings' labels in "
+        "the gallery (someone may have labelled every drawing Bag).",
+    },
+    "teach.changed": {"ko": "답이 바뀐 확인용 그림", "en": "Kept-aside drawings whose answer changed"},
+    "teach.no_changed": {
+        "ko": "확인용 그림의 답은 하나도 바뀌지 않았습니다.",
+        "en": "No kept-aside drawing's answer changed.",
+    },
+    "teach.change": {"ko": "{meant}: {before} → {after}", "en": "{meant}: {before} → {after}"},
+    "teach.adopt": {"ko": "새 모델을 우리 반 그림용 모델로", "en": "Use the new model for the class"},
+    "teach.keep": {"ko": "원래 모델 그대로", "en": "Keep the old one"},
+    "teach.adopted": {
+        "ko": "이제 우리 반의 '그리기'는 새 모델로 그림을 읽습니다.",
+        "en": "The class's Draw page now reads drawings with the new model.",
+    },
+    "teach.kept": {"ko": "원래 그림용 모델을 그대로 씁니다.", "en": "The class keeps the drawing model it had."},
+    "teach.download_new": {"ko": "새 모델 내려받기 (.keras)", "en": "Download the new model (.keras)"},
+    "teach.download_old": {"ko": "원래 모델 내려받기 (.keras)", "en": "Download the old model (.keras)"},
+    "teach.again": {"ko": "다시 가르치기", "en": "Teach again"},
+    "teach.current_class": {
+        "ko": "지금 우리 반은 우리 반이 가르친 그림용 모델을 씁니다.",
+        "en": "The class now uses a drawing model it taught.",
+    },
+    "teach.back_to_shipped": {"ko": "원래 그림용 모델로 돌아가기", "en": "Go back to the shipped drawing model"},
     # Dataset problems
     "data.missing_title": {"ko": "Fashion-MNIST 데이터를 찾을 수 없습니다", "en": "Fashion-MNIST cannot be found"},
     "data.missing_body": {

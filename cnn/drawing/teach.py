@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import tempfile
 import threading
@@ -41,6 +42,8 @@ MAX_REPEATS = 40
 # Small moves of a repeated drawing: pixels of shift and degrees of rotation.
 MAX_SHIFT = 2
 MAX_ROTATION = 10.0
+# A fall of the real test set's accuracy beyond this share is worth a warning: the taught labels may be wrong.
+TEST_FALL_WARNING = 0.01
 # The gallery setting that names a class's own drawing model, a file in the gallery's models/ folder.
 CLASS_MODEL_SETTING = "drawing_model"
 CLASS_MODELS_FOLDER = "models"
@@ -100,7 +103,7 @@ class TeachConfig(TrainConfig):
 
     @classmethod
     def make(cls, base_model, taught_images, taught_labels, held_out_images=None, held_out_labels=None, **values):
-        """Return a fine-tune's configuration with the recipe's defaults (a few epochs at a low rate)."""
+        """Return a fine-tune's configuration with the recipe's defaults (3 epochs, Adam at 0.001)."""
         empty = np.zeros((0, *config.INPUT_SHAPE), np.float32)
         recipe = dict(
             epochs=3,
@@ -346,6 +349,10 @@ class Comparison:
         )
         return rows
 
+    def test_fell(self, by: float = TEST_FALL_WARNING) -> bool:
+        """Return whether the real test set's accuracy fell by more than `by` (wrong labels show here)."""
+        return sum(self.test_right_after) < sum(self.test_right_before) - by * sum(self.test_labels_count)
+
     def changed(self) -> list[tuple[int, int, int, int]]:
         """Return (position in the held-out drawings, meant, before, after) for each answer that changed."""
         return [
@@ -386,19 +393,28 @@ def class_model(store, class_code: str) -> Path | None:
     return path if name and path.is_file() else None
 
 
-def adopt(store, class_code: str, model_file: bytes) -> Path:
-    """Make `model_file` (a .keras file's bytes) the class's drawing model; the shipped file is never touched."""
+def adopt(store, class_code: str, model_file: bytes, metrics: dict | None = None) -> Path:
+    """Make `model_file` (a .keras file's bytes) the class's drawing model; the shipped file is never touched.
+
+    `metrics` (a RunSummary's JSON) is kept beside it, as metrics.json is beside a shipped model.
+    """
     folder = store.folder / CLASS_MODELS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     # Named by its content: a file once written never changes, so caches keyed by its name stay right.
     path = folder / f"drawing-{hashlib.sha256(model_file).hexdigest()[:16]}.keras"
+    if metrics is not None:
+        _write_atomically(path.with_suffix(".json"), json.dumps(metrics, indent=2, ensure_ascii=False).encode())
     if not path.is_file():
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".keras", dir=folder)
-        with os.fdopen(handle, "wb") as file:
-            file.write(model_file)
-        os.replace(temporary, path)
+        _write_atomically(path, model_file)
     store.set_setting(class_code, CLASS_MODEL_SETTING, path.name)
     return path
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    with os.fdopen(handle, "wb") as file:
+        file.write(content)
+    os.replace(temporary, path)
 
 
 def keep_shipped(store, class_code: str) -> None:
