@@ -49,7 +49,6 @@ def draw_default(model_name: str) -> str:
     return "plain" if model_name == "drawing" else "fill"
 
 
-
 def answers(model, images: np.ndarray, mirror: bool = False) -> np.ndarray:
     """Return (n, 10) probabilities; with `mirror`, the mean of the picture's and its mirror image's."""
     probabilities = predict_probabilities(model, images)

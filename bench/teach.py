@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     if root is None:
         parser.exit(2, f"error: no development sets; set ${real_dev.ENV} or pass --root.\n")
     items = real_dev.doodles("all", root)
-    inputs = np.stack([preprocess.prepare_drawing(real_dev.doodle_canvas(item)) for item in items])
+    inputs = np.stack([preprocess.prepare_drawing(real_dev.doodle_canvas(item), drawing_model=True) for item in items])
     labels = np.array([TAUGHT_CLASS[item.category] for item in items])
     dataset = data.load_dataset()
     if args.job:
