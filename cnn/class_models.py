@@ -37,16 +37,21 @@ def folder(store) -> Path:
     return Path(store.folder) / FOLDER
 
 
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to `path` so that readers never see half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    with os.fdopen(handle, "wb") as file:
+        file.write(content)
+    os.replace(temporary, path)
+
+
 def write_model(store, model_file: bytes, prefix: str) -> str:
     """Write a .keras file's bytes under a name made of `prefix` and its content's hash; return the name."""
     target = folder(store)
     target.mkdir(parents=True, exist_ok=True)
     name = f"{prefix}-{hashlib.sha256(model_file).hexdigest()[:16]}.keras"
     if not (target / name).is_file():
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".keras", dir=target)
-        with os.fdopen(handle, "wb") as file:
-            file.write(model_file)
-        os.replace(temporary, target / name)  # Readers never see half a file.
+        write_atomically(target / name, model_file)
     return name
 
 

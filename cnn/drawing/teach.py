@@ -10,17 +10,14 @@ board (cnn.jobs), so it queues, reports progress and stops like any other run.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from cnn import config
+from cnn import class_models, config
 from cnn.config import TrainConfig
 from cnn.training_run import ProgressHook, TrainResult
 
@@ -46,7 +43,6 @@ MAX_ROTATION = 10.0
 TEST_FALL_WARNING = 0.01
 # The gallery setting that names a class's own drawing model, a file in the gallery's models/ folder.
 CLASS_MODEL_SETTING = "drawing_model"
-CLASS_MODELS_FOLDER = "models"
 # Seeds of the mix, apart from the drawing model's own (cnn.drawing.train uses 1 and 2).
 MIX_TRAIN_SEED, MIX_VAL_SEED = 11, 12
 
@@ -389,7 +385,7 @@ def base_model_path(path: str | Path | None = None) -> Path:
 def class_model(store, class_code: str) -> Path | None:
     """Return the file of the drawing model a class chose (cnn.gallery.Gallery `store`), or None for the shipped one."""
     name = store.setting(class_code, CLASS_MODEL_SETTING, "")
-    path = store.folder / CLASS_MODELS_FOLDER / name
+    path = class_models.folder(store) / name
     return path if name and path.is_file() else None
 
 
@@ -398,23 +394,13 @@ def adopt(store, class_code: str, model_file: bytes, metrics: dict | None = None
 
     `metrics` (a RunSummary's JSON) is kept beside it, as metrics.json is beside a shipped model.
     """
-    folder = store.folder / CLASS_MODELS_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    # Named by its content: a file once written never changes, so caches keyed by its name stay right.
-    path = folder / f"drawing-{hashlib.sha256(model_file).hexdigest()[:16]}.keras"
+    path = class_models.folder(store) / class_models.write_model(store, model_file, "drawing")
     if metrics is not None:
-        _write_atomically(path.with_suffix(".json"), json.dumps(metrics, indent=2, ensure_ascii=False).encode())
-    if not path.is_file():
-        _write_atomically(path, model_file)
+        class_models.write_atomically(
+            path.with_suffix(".json"), json.dumps(metrics, indent=2, ensure_ascii=False).encode()
+        )
     store.set_setting(class_code, CLASS_MODEL_SETTING, path.name)
     return path
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    with os.fdopen(handle, "wb") as file:
-        file.write(content)
-    os.replace(temporary, path)
 
 
 def keep_shipped(store, class_code: str) -> None:
