@@ -101,7 +101,7 @@ def test_selecting_a_validation_sample_shows_its_bars():
     app = open_app("en", "samples")
     assert app.subheader[0].value == "Selected sample #0"
     assert "True: Bag" in text_of(app)
-    app.number_input(key="sample_index").set_value(6).run()
+    app.number_input(key="samples_index").set_value(6).run()
     assert app.subheader[0].value == "Selected sample #6"
     assert "True: Trouser" in text_of(app)
     assert len(app.get("vega_lite_chart")) >= 2  # the sample's bars and the confusion matrix
