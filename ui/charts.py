@@ -49,7 +49,7 @@ def probability_bars(
     ]
     spec = {
         "data": {"values": values},
-        "height": 250,
+        "height": 310,
         "layer": [
             {
                 "mark": {"type": "bar", "cornerRadiusEnd": 2},
@@ -117,11 +117,10 @@ def confusion_heatmap(
         "labelExpr": "split(replace(datum.label, '/', '/ '), ' ')",
         "labelLineHeight": FONT_SIZE + 2,
         "labelLimit": 90,
-        "orient": "top",
     }
     spec = {
         "data": {"values": values},
-        "height": 400,
+        "height": 430,
         "encoding": {
             "x": {"field": "predicted", "type": "ordinal", "sort": list(names), "title": pred_title, "axis": x_axis},
             "y": {"field": "true", "type": "ordinal", "sort": list(names), "title": true_title},
@@ -212,12 +211,12 @@ def history_chart(
         {
             "transform": [{"filter": {"field": "series", "oneOf": series[:2]}}],
             "mark": {"type": "line", "strokeWidth": 3},
-            "encoding": {"y": y, "color": color, "strokeDash": {**dashes, "legend": None}},
+            "encoding": {"y": y, "color": color, "strokeDash": {**dashes, "legend": {"title": None}}},
         },
         {
             "transform": [{"filter": {"field": "series", "oneOf": series[:2]}}],
             "mark": {"type": "point", "size": 70, "filled": True},
-            "encoding": {"y": y, "color": color, "shape": {**shapes, "legend": None}},
+            "encoding": {"y": y, "color": color, "shape": {**shapes, "legend": {"title": None}}},
         },
         {
             "transform": [{"filter": {"field": "series", "equal": titles["running"]}}],
@@ -259,7 +258,7 @@ def history_chart(
         )
     spec = {
         "data": {"values": points},
-        "height": 320,
+        "height": 360,
         # Only x is shared: the marker layers have no y of their own.
         "encoding": {
             "x": {

@@ -84,7 +84,7 @@ def render() -> None:
         evaluation = state.evaluation(entry, "val")
     images, labels, predictions = dataset.val.images, dataset.val.labels, evaluation.predictions
     names = config.class_names(language())
-    st.caption(t("samples.accuracy", accuracy=evaluation.accuracy) + " · " + t("model.val_on"))
+    st.caption(t("samples.accuracy", accuracy=evaluation.accuracy))
 
     left, middle, right = st.columns([2, 2, 1])
     chosen_class = left.selectbox(

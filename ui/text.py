@@ -47,8 +47,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{name} cannot be used; the active model is unchanged. Reason: {reason}",
     },
     "model.val_on": {
-        "ko": "교재의 검증 이미지 12,000개로 잰 값입니다 ('검증 샘플' 화면과 같은 이미지).",
-        "en": "Measured on the chapter's 12,000 validation images (the ones on the Validation samples page).",
+        "ko": "교재의 검증 이미지 12,000개로 잰 값입니다 ('검증 샘플' 화면의 이미지).",
+        "en": "On the chapter's 12,000 validation images (those of the Validation samples page).",
     },
     # Why a model file cannot be used, by cnn.model_files.ModelError.reason.
     "model_error.unusable": {
@@ -221,13 +221,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "CPU가 bfloat16을 빠르게 계산하면 그 형식으로 훈련하고, 저장되는 모델은 float32입니다.",
         "en": "The same network and data in a third of the time or less: {epochs} epochs, batch {batch}; the "
         "learning rate rises to {rate} over {warmup} epoch(s), then falls along a cosine to zero. Large "
-        "batches use the two cores better, and the falling rate settles a short run. So short a run has "
-        "little time to overfit, so dropout is lowered to {dropout}. Where this CPU computes bfloat16 faster, "
-        "it trains in that format; the saved model is float32.",
+        "batches use the two cores better, and the falling rate settles a short run. A run this short has "
+        "little time to overfit, which is why dropout is lowered to {dropout}. Where this CPU computes "
+        "bfloat16 faster, it trains in that format; the saved model is float32.",
     },
     "train.epochs": {"ko": "최대 에포크", "en": "Maximum epochs"},
     "train.epochs_help": {
-        "ko": "훈련 세트를 몇 번 반복할지. 조기 종료가 더 일찍 멈출 수 있습니다.",
+        "ko": "훈련 세트를 몇 번 반복할지 정합니다. 조기 종료가 더 일찍 멈출 수 있습니다.",
         "en": "How many passes over the training set; early stopping may end sooner.",
     },
     "train.patience": {"ko": "조기 종료 인내 (patience)", "en": "Early-stopping patience"},
@@ -392,7 +392,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "정답 {true} → 예측 {pred}: {count:,}개",
         "en": "True {true} → predicted {pred}: {count:,} images",
     },
-    "samples.accuracy": {"ko": "검증 정확도 {accuracy:.2%}", "en": "Validation accuracy {accuracy:.2%}"},
+    "samples.accuracy": {
+        "ko": "검증 정확도 {accuracy:.2%}: 교재의 검증 이미지 12,000개로 잰 값 (사이드바와 같은 값)",
+        "en": "Validation accuracy {accuracy:.2%}, on the chapter's 12,000 validation images (the sidebar's figure)",
+    },
     # Prediction panel
     "predict.top": {"ko": "예측: {label} ({probability:.0%})", "en": "Prediction: {label} ({probability:.0%})"},
     "predict.unsure": {
@@ -478,8 +481,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # Test
     "test.header": {"ko": "테스트 세트로 최종 평가", "en": "Final check on the test set"},
     "test.warning": {
-        "ko": "항상 테스트 세트는 모델을 출시하기 직전 딱 한 번만 사용해야 한다. "
-        "그렇지 않다면 모델을 실전에 투입했을 때 성능을 올바르게 예측하지 못한다. (교재 08-2)",
+        "ko": "테스트 세트는 항상 모델을 출시하기 직전 딱 한 번만 사용해야 합니다. "
+        "그렇지 않으면 모델을 실전에 투입했을 때의 성능을 올바르게 예측하지 못합니다. (교재 08-2)",
         "en": "Use the test set only once, just before releasing the model. Otherwise it no longer "
         "predicts how the model will do in real use. (chapter 08-2)",
     },
@@ -488,7 +491,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "test.accuracy": {"ko": "테스트 정확도", "en": "Test accuracy"},
     "test.loss": {"ko": "테스트 손실", "en": "Test loss"},
     "test.per_class": {"ko": "클래스별 정확도", "en": "Accuracy per class"},
-    "test.count": {"ko": "테스트 이미지 {count:,}개", "en": "{count:,} test images"},
+    "test.count": {"ko": "테스트 이미지 {count:,}개로 평가했습니다.", "en": "Scored on the {count:,} test images."},
     # Inside
     "inside.header": {"ko": "CNN 들여다보기", "en": "Inside the CNN"},
     "inside.intro": {
@@ -516,7 +519,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Upload an image on the Upload page first.",
     },
     "inside.class": {"ko": "히트맵으로 볼 클래스", "en": "Class to explain"},
-    "inside.top_class": {"ko": "가장 높은 클래스", "en": "Top class"},
+    "inside.top_class": {"ko": "확률이 가장 높은 클래스", "en": "The most likely class"},
     "inside.empty_heatmap": {
         "ko": "이 이미지에는 '{label}' 점수를 높이는 부분이 없습니다.",
         "en": "No part of this image raises the score of {label}.",
