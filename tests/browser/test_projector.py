@@ -193,7 +193,7 @@ def test_clicking_a_sample_or_a_confusion_cell_shows_its_result_in_view(projecto
     page = projector
     visit(page, app_url, "samples", language)
     settle(page)
-    page.locator(f"{key('pick_7')} button").click()
+    page.locator(f"{key('pick_7')} button").first.click()
     wait_for_text(page, "samples_selected", STRINGS["samples.selected"][language].format(index=7))
     page.wait_for_function(
         TOP_IN_VIEW,
