@@ -327,6 +327,7 @@ INSIDE_LABELS = {
         "input": "input",
         "looks": "where the model looks: {name}",
         "looks_probability": "where the model looks: {name} ({probability:.0%})",
+        "looks_title": "where the model looks (Grad-CAM)",
         "nothing": "no region raises this class's score",
         "importance": "importance",
     },
@@ -341,6 +342,7 @@ INSIDE_LABELS = {
         "input": "입력",
         "looks": "모델이 본 곳: {name}",
         "looks_probability": "모델이 본 곳: {name} ({probability:.0%})",
+        "looks_title": "모델이 본 곳 (Grad-CAM)",
         "nothing": "이 클래스의 점수를 높이는 영역이 없음",
         "importance": "중요도",
     },
@@ -409,15 +411,18 @@ def filters_figure(filters: np.ndarray, untrained: np.ndarray | None = None, lan
         shown = axes.imshow(mosaic(maps, columns=8), cmap=FILTER_CMAP, vmin=-scale, vmax=scale, interpolation="nearest")
         axes.set_xticks([])
         axes.set_yticks([])
-        title = f"{name}\n" + text["filters"].format(count=count, height=height, width=width)
-        axes.set_title(title, fontsize=TITLE_SIZE, linespacing=1.5)
+        # The shared line ("32 first-layer filters (3x3)") is the figure's title: twice, it did not fit.
+        figure.suptitle(text["filters"].format(count=count, height=height, width=width), fontsize=TITLE_SIZE)
+        axes.set_title(name, fontsize=TITLE_SIZE)
         figure.colorbar(shown, ax=axes, shrink=0.8, extend="both")
         histogram = grid[1, column]
         histogram.hist(maps.ravel(), bins=bins, color=TRAIN_COLOR)
         histogram.set_xlim(-limit, limit)
         histogram.axvline(0.0, color="black", linewidth=0.6)
         histogram.set_xlabel(text["weight"])
-        histogram.set_ylabel(text["count"])
+        # Level above the axis: Hangul turned sideways is hard to read.
+        histogram.set_ylabel(text["count"], rotation=0, ha="left", va="bottom")
+        histogram.yaxis.set_label_coords(0.0, 1.04)
     return figure
 
 
@@ -460,7 +465,7 @@ def grad_cam_figure(
     name = config.class_names(usable_language(language))[class_index]
     image = np.asarray(image, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE)
     heatmap = np.asarray(heatmap, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE)
-    # Narrow enough that a column of the page shows it near its own size; the long title spans both.
+    # Narrow enough that a column of the page shows it near its own size; the title spans both panels.
     figure = new_figure(4.6, 3.0)
     left, right = figure.subplots(1, 2)
     for axes in (left, right):
@@ -469,12 +474,8 @@ def grad_cam_figure(
         axes.set_yticks([])
     left.set_title(text["input"])
     shown = right.imshow(heatmap, cmap=HEATMAP_CMAP, vmin=0, vmax=1, alpha=HEATMAP_ALPHA, interpolation="bilinear")
-    if probability is None:
-        title = text["looks"].format(name=name)
-    else:
-        title = text["looks_probability"].format(name=name, probability=probability)
-    figure.suptitle(title, fontsize=TITLE_SIZE)
-    right.set_title("Grad-CAM")
+    figure.suptitle(text["looks_title"], fontsize=TITLE_SIZE)
+    right.set_title(name if probability is None else f"{name} ({probability:.0%})")
     if not heatmap.any():
         right.set_xlabel(text["nothing"], fontsize=FONT_SIZE - 1)
     colorbar = figure.colorbar(shown, ax=right, shrink=0.8)
