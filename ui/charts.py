@@ -120,7 +120,8 @@ def confusion_heatmap(
     }
     spec = {
         "data": {"values": values},
-        "height": 430,
+        # Rows of a fixed height: the whole matrix, its labels and title fit a 720-px screen.
+        "height": {"step": 36},
         "encoding": {
             "x": {"field": "predicted", "type": "ordinal", "sort": list(names), "title": pred_title, "axis": x_axis},
             "y": {"field": "true", "type": "ordinal", "sort": list(names), "title": true_title},

@@ -16,7 +16,10 @@ CORRECTNESS = ("all", "correct", "wrong")
 # Where a click's result is drawn, scrolled into sight after the click (key of its container).
 SCROLL_TO = "_samples_scroll_to"
 # Grid captions wrap between words instead of ending in "…".
-GRID_CSS = "<style>.st-key-samples_grid button p, .st-key-samples_cell_grid button p { white-space: normal; }</style>"
+GRID_CSS = (
+    "<style>.st-key-samples_grid button p, .st-key-samples_cell_grid button p"
+    " { white-space: normal; word-break: keep-all; }</style>"
+)
 
 
 def _pick(index: int) -> None:
