@@ -52,7 +52,7 @@ def test_the_architecture_graph_and_chapter_plot_render_as_images(page, app_url)
     assert "333,526" in page.locator("body").inner_text()
     open_view(page, app_url, "curves")
     # The chapter's two plots, drawn by the browser (text sizes: tests/browser/test_projector.py).
-    page.locator(f"{key('curves_loss')} svg, {key('curves_accuracy')} svg").nth(1).wait_for(timeout=120_000)
+    page.locator("[data-testid='stVegaLiteChart'] svg").nth(1).wait_for(timeout=120_000)
     widths = [
         svg.evaluate("svg => svg.getBoundingClientRect().width")
         for svg in page.locator("[data-testid='stVegaLiteChart'] svg").all()
