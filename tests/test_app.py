@@ -107,6 +107,15 @@ def test_selecting_a_validation_sample_shows_its_bars():
     assert len(app.get("vega_lite_chart")) >= 2  # the sample's bars and the confusion matrix
 
 
+def test_a_sample_picked_on_samples_is_the_one_inside_looks_at():
+    app = open_app("en", "samples")
+    app.button(key="pick_7").click().run()
+    assert app.subheader[0].value == "Selected sample #7"
+    app.switch_page(registry.BY_NAME["inside"].script).run()
+    assert app.number_input(key="inside_sample").value == 7
+    assert not app.exception
+
+
 def test_filters_select_wrong_predictions_of_one_class():
     app = open_app("en", "samples")
     app.selectbox(key="samples_class").set_value(6).run()
