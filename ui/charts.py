@@ -19,15 +19,23 @@ BEST_COLOR, STOPPED_COLOR = "#009E73", "#D55E00"
 # The top class is the darkest bar, the others light: "highest", not "right" (no green).
 TOP_COLOR, OTHER_COLOR = "#08306b", "#9ecae1"
 SELECTED_COLOR = "#000000"
+TEXT_COLOR = "#1a1a1a"  # the theme's text colour (.streamlit/config.toml)
 
 
 def readable(spec: dict, title: str | None) -> dict:
     """Return `spec` with its title and the projector's font sizes for axes, legends and titles."""
     config = {
-        "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE + 1, "titleFontWeight": "normal"},
+        # Dark text: Streamlit's grey axis labels fade to nothing on a washed-out projector.
+        "axis": {
+            "labelFontSize": FONT_SIZE,
+            "titleFontSize": FONT_SIZE + 1,
+            "titleFontWeight": "normal",
+            "labelColor": TEXT_COLOR,
+            "titleColor": TEXT_COLOR,
+        },
         # The y title sits level above its axis: a title turned sideways is hard to read, Hangul most of all.
         "axisY": {"titleAngle": 0, "titleAlign": "left", "titleAnchor": "end", "titleX": 0, "titleY": -14},
-        "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "symbolSize": 160},
+        "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "symbolSize": 160, "labelColor": TEXT_COLOR},
         "title": {"fontSize": TITLE_SIZE, "anchor": "start", "offset": 30},
         "text": {"fontSize": FONT_SIZE},
     }
