@@ -267,7 +267,9 @@ def history_chart(
         )
     spec = {
         "data": {"values": points},
-        "height": 360,
+        "height": 420,
+        # Room on the right for the early-stop label when the run stopped at its last epoch.
+        "padding": {"left": 5, "top": 5, "right": 75 if stopped_epoch else 5, "bottom": 5},
         # Only x is shared: the marker layers have no y of their own.
         "encoding": {
             "x": {
