@@ -242,8 +242,8 @@ def history_chart(
     # Their labels stand above the plot, the best epoch's to the left of its line and the stop's to the
     # right of its own (never left of the best), so they cross neither the curves nor each other.
     for marker, align, shift in zip(markers, ("right", "left"), (-5, 5), strict=False):
-        if marker is markers[-1] and len(markers) == 1:
-            align, shift = "center", 0
+        if len(markers) == 1:
+            align, shift = "left", 5  # clear of the y title at the top left
         layers.append(
             {
                 "data": {"values": [marker]},
