@@ -78,7 +78,8 @@ def keep_canvas_toolbar_off_the_canvas() -> None:
 # The uploader's button and size line are drawn by Streamlit's front end in English; on Korean
 # pages CSS hides its words and writes Korean ones in their place. Korean breaks between words
 # (keep-all), as Korean print does, not inside them ("있습니/다").
-_KEEP_ALL_CSS = ".stApp { word-break: keep-all; overflow-wrap: break-word; }"
+# !important: Streamlit's markdown sets word-break: break-word on every paragraph.
+_KEEP_ALL_CSS = ".stApp, .stApp * { word-break: keep-all !important; overflow-wrap: break-word; }"
 _UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {

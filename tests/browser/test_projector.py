@@ -230,6 +230,12 @@ def test_every_page_at_projector_sizes_for_a_person_to_look_at(browser, app_url,
             visit(page, app_url, view, language)
             settle(page)
             assert_no_error(page)
+            # Korean wraps between words ("있습니/다" no more), Streamlit's paragraphs included.
+            breaks = page.evaluate(
+                "() => Array.from(document.querySelectorAll('[data-testid=\"stMarkdownContainer\"] p'))"
+                ".map(p => getComputedStyle(p).wordBreak)"
+            )
+            assert breaks and set(breaks) == {"keep-all"}, breaks
             # Nothing wider than the screen: the main area never scrolls sideways.
             assert page.evaluate("() => document.documentElement.scrollWidth") <= width
             page.screenshot(path=str(SCREENSHOTS / f"projector-{entry.name}-{language}-{width}x{height}.png"))
