@@ -101,16 +101,12 @@ def page_style(language: str) -> None:
 
 
 # Streamlit's main area scrolls inside its own container; scrollIntoView scrolls whichever holds the
-# element. The element may be drawn a moment after the script, so the script looks for it a while.
+# element. The element may be drawn, or the page above it still change height, a moment after the
+# script runs, so it scrolls again a few times over two seconds.
 _SCROLL_SCRIPT = """<script>
 (() => {
-  let tries = 0;
-  const go = () => {
-    const element = document.querySelector(SELECTOR);
-    if (element) element.scrollIntoView({ block: "start", behavior: "instant" });
-    else if (tries++ < 50) setTimeout(go, 100);
-  };
-  setTimeout(go, 100);
+  const go = () => document.querySelector(SELECTOR)?.scrollIntoView({ block: "start", behavior: "instant" });
+  for (const delay of [100, 300, 600, 1000, 1500, 2000]) setTimeout(go, delay);
 })(); // NONCE
 </script>"""
 

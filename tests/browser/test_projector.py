@@ -41,7 +41,7 @@ def visit(page, base: str, view: str, language: str) -> None:
 
 # True once the container's top stands on the screen, above the last 100 px of a 720-px projector.
 TOP_IN_VIEW = (
-    "(s) => { const b = document.querySelector(s)?.getBoundingClientRect(); return b && b.top >= 0 && b.top < 620; }"
+    "(s) => { const b = document.querySelector(s)?.getBoundingClientRect(); return b && b.top >= -5 && b.top < 620; }"
 )
 
 
@@ -87,7 +87,7 @@ def wait_for_charts(page, count: int) -> None:
 
 def in_viewport(page, name: str) -> bool:
     box = page.locator(key(name)).bounding_box()
-    return box is not None and 0 <= box["y"] < PROJECTOR["height"] - 100
+    return box is not None and -5 <= box["y"] < PROJECTOR["height"] - 100
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
