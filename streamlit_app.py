@@ -32,8 +32,10 @@ with st.sidebar:
         format_func=LANGUAGE_NAMES.get,
         key="language",
         required=True,
+        on_change=state.keep_choices_across_language,
     )
 state.sync_language_to_url()
+streamlit_fixes.page_style(st.session_state.language)
 # The class code and a teacher link's passcode come with the address.
 classroom.init_from_url()
 with st.sidebar:

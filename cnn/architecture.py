@@ -91,7 +91,7 @@ def architecture_png(model, dpi: int = 150) -> bytes:
 def _matplotlib_graph(model):
     """Draw the layer boxes and arrows with matplotlib (the fallback without graphviz)."""
     layers = model.layers
-    figure = plots.new_figure(6.0, 0.9 * len(layers) + 0.4)
+    figure = plots.new_figure(6.0, 1.0 * len(layers) + 0.4)
     axes = figure.add_subplot()
     axes.set_xlim(0, 1)
     axes.set_ylim(len(layers) - 0.5, -0.5)
@@ -104,7 +104,7 @@ def _matplotlib_graph(model):
             f"in {_shape(layer.input.shape)}  →  out {_shape(layer.output.shape)}",
             ha="center",
             va="center",
-            fontsize=9,
+            fontsize=12,
             bbox={"boxstyle": "round,pad=0.5", "facecolor": "#f2f2f2", "edgecolor": "#222222"},
         )
         if row:

@@ -52,7 +52,16 @@ KNOWN_LAYERS = {
 
 
 class ModelError(ValueError):
-    """A model file cannot be used here; the message says why in plain words."""
+    """A model file cannot be used here; the message says why in plain words.
+
+    `reason` names the kind of problem and `values` what fills its sentence, so a UI can say
+    it in the user's language (ui/text.py, "model_error.<reason>").
+    """
+
+    def __init__(self, message: str, reason: str = "unusable", **values):
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 def check_model(model: keras.Model) -> None:
@@ -61,11 +70,11 @@ def check_model(model: keras.Model) -> None:
         input_shape = tuple(model.input_shape[1:])
         output_shape = tuple(model.output_shape[1:])
     except (AttributeError, ValueError, TypeError) as error:
-        raise ModelError("The model has no single image input and output.") from error
+        raise ModelError("The model has no single image input and output.", "bad_input") from error
     if input_shape != config.INPUT_SHAPE:
-        raise ModelError(f"The model expects input {input_shape}; it must take 28x28x1 images.")
+        raise ModelError(f"The model expects input {input_shape}; it must take 28x28x1 images.", "bad_input")
     if output_shape != (config.NUM_CLASSES,):
-        raise ModelError(f"The model gives output {output_shape}; it must give 10 class probabilities.")
+        raise ModelError(f"The model gives output {output_shape}; it must give 10 class probabilities.", "bad_output")
 
 
 def as_pair(value) -> tuple[int, int]:
@@ -87,26 +96,31 @@ def check_archive(source: Path | str | IO[bytes], name: str | None = None) -> in
     if name is None:
         name = Path(source).name
     if not zipfile.is_zipfile(source):
-        raise ModelError(f"{name} is not a .keras file (those are zip archives saved by model.save).")
+        raise ModelError(f"{name} is not a .keras file (those are zip archives saved by model.save).", "not_keras")
     try:
         with zipfile.ZipFile(source) as archive:
             members = {info.filename: info for info in archive.infolist()}
             if "config.json" not in members or "model.weights.h5" not in members:
-                raise ModelError(f"{name} has no model inside (config.json and model.weights.h5 are missing).")
+                raise ModelError(
+                    f"{name} has no model inside (config.json and model.weights.h5 are missing).", "no_model"
+                )
             if sum(info.file_size for info in members.values()) > MAX_UNPACKED_BYTES:
-                raise ModelError(f"{name} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.")
+                raise ModelError(f"{name} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.", "too_large")
             if members["config.json"].file_size > 1024 * 1024:
-                raise ModelError(f"{name} has an oversized description (config.json).")
+                raise ModelError(f"{name} has an oversized description (config.json).", "too_large")
             config_data = json.loads(archive.read("config.json"))
     except (zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError) as error:
         if isinstance(error, ModelError):
             raise
-        raise ModelError(f"{name} is damaged ({type(error).__name__}).") from error
+        raise ModelError(f"{name} is damaged ({type(error).__name__}).", "damaged") from error
     if not isinstance(config_data, dict) or config_data.get("class_name") != "Sequential":
-        raise ModelError("Only keras.Sequential models (a plain stack of layers, like the chapter's) can be used here.")
+        raise ModelError(
+            "Only keras.Sequential models (a plain stack of layers, like the chapter's) can be used here.",
+            "not_sequential",
+        )
     layer_configs = (config_data.get("config") or {}).get("layers") or []
     if not layer_configs or len(layer_configs) > MAX_LAYERS:
-        raise ModelError(f"The model must have between 1 and {MAX_LAYERS} layers.")
+        raise ModelError(f"The model must have between 1 and {MAX_LAYERS} layers.", "layer_count", most=MAX_LAYERS)
     return _count_parameters(layer_configs)
 
 
@@ -118,19 +132,23 @@ def _count_parameters(layer_configs: list) -> int:
         kind = layer.get("class_name") if isinstance(layer, dict) else None
         settings = layer.get("config", {}) if isinstance(layer, dict) else {}
         if kind == "Lambda":
-            raise ModelError("The model has a Lambda layer, which runs stored code; it is refused for safety.")
+            raise ModelError(
+                "The model has a Lambda layer, which runs stored code; it is refused for safety.", "lambda"
+            )
         if kind not in KNOWN_LAYERS:
-            raise ModelError(f"The model has a {kind} layer, which this app does not accept.")
+            raise ModelError(f"The model has a {kind} layer, which this app does not accept.", "layer", kind=kind)
         if settings.get("data_format") == "channels_first":
-            raise ModelError("The model expects channels first; it must take 28x28x1 images (channels last).")
+            raise ModelError(
+                "The model expects channels first; it must take 28x28x1 images (channels last).", "bad_input"
+            )
         try:
             if kind == "InputLayer":
                 shape = tuple(int(size) for size in settings["batch_shape"][1:])
                 if shape != config.INPUT_SHAPE:
-                    raise ModelError(f"The model expects input {shape}; it must take 28x28x1 images.")
+                    raise ModelError(f"The model expects input {shape}; it must take 28x28x1 images.", "bad_input")
                 continue
             if shape is None:
-                raise ModelError("The model does not declare its input; it must take 28x28x1 images.")
+                raise ModelError("The model does not declare its input; it must take 28x28x1 images.", "bad_input")
             if kind == "Conv2D":
                 height, width, channels = shape
                 (kh, kw), (sh, sw) = as_pair(settings["kernel_size"]), as_pair(settings.get("strides", 1))
@@ -160,20 +178,30 @@ def _count_parameters(layer_configs: list) -> int:
         except (KeyError, TypeError, ValueError, IndexError) as error:
             if isinstance(error, ModelError):
                 raise
-            raise ModelError(f"The model's {kind} layer has settings this app cannot read.") from error
+            raise ModelError(
+                f"The model's {kind} layer has settings this app cannot read.", "settings", kind=kind
+            ) from error
         if min(shape) < 1:
-            raise ModelError(f"The model's {kind} layer shrinks the image to nothing.")
+            raise ModelError(f"The model's {kind} layer shrinks the image to nothing.", "shrinks", kind=kind)
         if math.prod(shape) > MAX_ACTIVATIONS or parameters > MAX_PARAMETERS:
-            raise ModelError(f"The model is far too large for a classroom laptop (over {MAX_PARAMETERS:,} parameters).")
+            raise ModelError(
+                f"The model is far too large for a classroom laptop (over {MAX_PARAMETERS:,} parameters).",
+                "too_many_parameters",
+                most=MAX_PARAMETERS,
+            )
     if shape != (config.NUM_CLASSES,):
-        raise ModelError(f"The model gives output {shape}; it must give 10 class probabilities.")
+        raise ModelError(f"The model gives output {shape}; it must give 10 class probabilities.", "bad_output")
     return parameters
 
 
 def check_size(size: int, name: str) -> None:
     """Raise ModelError for a model file far larger than this app's, before anything reads it."""
     if size > MAX_MODEL_BYTES:
-        raise ModelError(f"{name} is larger than {MAX_MODEL_BYTES // 2**20} MB; this app's models are about 4 MB.")
+        raise ModelError(
+            f"{name} is larger than {MAX_MODEL_BYTES // 2**20} MB; this app's models are about 4 MB.",
+            "file_too_large",
+            megabytes=MAX_MODEL_BYTES // 2**20,
+        )
 
 
 def check_file(path: Path) -> None:
@@ -188,7 +216,7 @@ def load_model(path: Path | str) -> keras.Model:
     path = Path(path)
     check_file(path)
     if path.suffix != ".keras":
-        raise ModelError(f"{path.name} is not a Keras 3 model; save it with model.save('name.keras').")
+        raise ModelError(f"{path.name} is not a Keras 3 model; save it with model.save('name.keras').", "not_keras")
     check_archive(path)
     import keras
 
@@ -199,7 +227,7 @@ def load_model(path: Path | str) -> keras.Model:
         model = keras.saving.load_model(path, safe_mode=True, compile=False)
     except Exception as error:  # Keras raises many types for corrupt or unsafe files.
         message = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        raise ModelError(f"{path.name} could not be loaded as a safe Keras model: {message}") from error
+        raise ModelError(f"{path.name} could not be loaded as a safe Keras model: {message}", "not_loadable") from error
     check_model(model)
     return model
 
@@ -208,14 +236,14 @@ def load_model_bytes(data: bytes, name: str = "uploaded.keras") -> keras.Model:
     """Load a model from the bytes of an uploaded `.keras` file (see load_model)."""
     check_size(len(data), name)
     if not name.lower().endswith(".keras"):
-        raise ModelError(f"{name} is not a .keras file; save the model with model.save('name.keras').")
+        raise ModelError(f"{name} is not a .keras file; save the model with model.save('name.keras').", "not_keras")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "uploaded.keras"
         path.write_bytes(data)
         try:
             return load_model(path)
         except ModelError as error:
-            raise ModelError(str(error).replace("uploaded.keras", name)) from error
+            raise ModelError(str(error).replace("uploaded.keras", name), error.reason, **error.values) from error
 
 
 def remove_stale_temporaries(folder: Path, older_than: float = STALE_TEMPORARY_SECONDS) -> list[Path]:

@@ -326,14 +326,16 @@ def load_bytes(data: bytes, name: str = "model.keras") -> NumpyModel:
     except ModelError:
         raise
     except Exception as error:  # h5py and the config raise many types for damaged files.
-        raise ModelError(f"{name} is damaged ({type(error).__name__}).") from error
+        raise ModelError(f"{name} is damaged ({type(error).__name__}).", "damaged") from error
     model = NumpyModel(layers, parameters)
     try:
         probabilities = model.predict_on_batch(np.zeros((1, *config.INPUT_SHAPE), dtype=np.float32))
     except (ValueError, IndexError, TypeError) as error:  # Weights that do not fit the layers.
-        raise ModelError(f"{name} holds weights that do not fit its layers.") from error
+        raise ModelError(f"{name} holds weights that do not fit its layers.", "damaged") from error
     if probabilities.shape != (1, config.NUM_CLASSES):
-        raise ModelError(f"{name} gives output {probabilities.shape[1:]}; it must give 10 class probabilities.")
+        raise ModelError(
+            f"{name} gives output {probabilities.shape[1:]}; it must give 10 class probabilities.", "bad_output"
+        )
     return model
 
 

@@ -54,6 +54,10 @@ LABELS = {
         "true": "true class",
         "predicted": "predicted class",
         "running": "current epoch (running)",
+        "loss_title": "loss per epoch",
+        "accuracy_title": "accuracy per epoch",
+        "probability_title": "probability of each class",
+        "confusion_title": "confusion matrix",
     },
     "ko": {
         "epoch": "에포크",
@@ -68,9 +72,18 @@ LABELS = {
         "true": "정답 클래스",
         "predicted": "예측 클래스",
         "running": "현재 에포크 (진행 중)",
+        "loss_title": "에포크마다 손실",
+        "accuracy_title": "에포크마다 정확도",
+        "probability_title": "클래스별 확률",
+        "confusion_title": "오차 행렬",
     },
 }
-TRAIN_COLOR, VAL_COLOR, BEST_COLOR = "#1f77b4", "#ff7f0e", "#2ca02c"
+# Okabe and Ito's colour-blind-safe colours, as in ui/charts.py; validation is also dashed.
+TRAIN_COLOR, VAL_COLOR, BEST_COLOR, STOPPED_COLOR = "#0072B2", "#E69F00", "#009E73", "#D55E00"
+# Point sizes of the app's figures. The app shows a figure drawn at `dpi` no smaller than about
+# FIGURE_SCALE of its pixel width, so text of FONT_SIZE points stands at least 14 CSS pixels tall
+# (FONT_SIZE * dpi / 72 * FIGURE_SCALE); tests/test_plots.py checks the sizes set in the figures.
+FONT_SIZE, TITLE_SIZE = 12, 13
 
 
 @functools.cache
@@ -103,6 +116,16 @@ def _configure_fonts() -> None:
     # so English figures use the same font; DejaVu Sans fills in any missing glyph.
     font = korean_font()
     matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    matplotlib.rcParams.update(
+        {
+            "font.size": FONT_SIZE,
+            "axes.titlesize": TITLE_SIZE,
+            "axes.labelsize": FONT_SIZE,
+            "xtick.labelsize": FONT_SIZE,
+            "ytick.labelsize": FONT_SIZE,
+            "legend.fontsize": FONT_SIZE,
+        }
+    )
 
 
 _configure_fonts()
@@ -149,7 +172,8 @@ def history_figure(
     axes.plot(
         epochs_axis[: len(val_values)],
         val_values,
-        marker="o",
+        marker="s",
+        linestyle="--",
         color=VAL_COLOR,
         label=text["val"],
     )
@@ -170,7 +194,7 @@ def history_figure(
             label=text["best"].format(epoch=best_epoch),
         )
     if stopped_early and train_values:
-        axes.axvline(len(train_values), color="#d62728", linestyle=":", label=text["stopped"])
+        axes.axvline(len(train_values), color=STOPPED_COLOR, linestyle=":", label=text["stopped"])
     axes.set_xlabel(text["epoch"])
     axes.set_ylabel(text[metric])
     last = max(epochs or 0, len(train_values), int(np.ceil(running[0])) if running else 0, 1)
@@ -182,6 +206,7 @@ def history_figure(
         axes.set_ylim(bottom=0.0)
     axes.grid(alpha=0.3)
     axes.legend()
+    axes.set_title(text[f"{metric}_title"])
     return figure
 
 
@@ -207,7 +232,7 @@ def image_grid(
         axes.imshow(np.asarray(images[index]).reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
         if titles:
             color = title_colors[index] if title_colors else "black"
-            axes.set_title(titles[index], fontsize=8, color=color)
+            axes.set_title(titles[index], fontsize=FONT_SIZE - 3, color=color)
     return figure
 
 
@@ -233,7 +258,8 @@ def probability_bars(probabilities: np.ndarray, language: str = "en", highlight:
     top = int(np.argmax(probabilities)) if highlight is None else highlight
     figure = new_figure(6.4, 3.2)
     axes = figure.add_subplot()
-    colors = [BEST_COLOR if i == top else TRAIN_COLOR for i in range(config.NUM_CLASSES)]
+    # The top class darkest, the rest light: "highest", not "right", so no green.
+    colors = ["#08306b" if i == top else "#9ecae1" for i in range(config.NUM_CLASSES)]
     bars = axes.bar(range(config.NUM_CLASSES), probabilities, color=colors)
     for bar, value in zip(bars, probabilities, strict=True):
         if value >= 0.005:
@@ -242,12 +268,14 @@ def probability_bars(probabilities: np.ndarray, language: str = "en", highlight:
                 value + 0.02,
                 f"{value:.2f}",
                 ha="center",
-                fontsize=8,
+                fontsize=FONT_SIZE - 2,
             )
-    axes.set_xticks(range(config.NUM_CLASSES), names, rotation=35, ha="right")
+    axes.set_xticks(range(config.NUM_CLASSES), names, rotation=45, ha="right", rotation_mode="anchor")
     axes.set_ylim(0, 1.1)
     axes.set_xlabel(text["class"])
-    axes.set_ylabel(text["prob"])
+    axes.set_ylabel(text["prob"], rotation=0, ha="left", va="bottom")
+    axes.yaxis.set_label_coords(-0.08, 1.02)
+    axes.set_title(text["probability_title"])
     return figure
 
 
@@ -272,13 +300,14 @@ def confusion_figure(matrix: np.ndarray, language: str = "en") -> Figure:
                 str(value),
                 ha="center",
                 va="center",
-                fontsize=7,
+                fontsize=FONT_SIZE - 3,
                 color=color,
             )
-    axes.set_xticks(range(len(names)), names, rotation=40, ha="right")
+    axes.set_xticks(range(len(names)), [name.replace(" ", "\n") for name in names])
     axes.set_yticks(range(len(names)), names)
     axes.set_xlabel(text["predicted"])
     axes.set_ylabel(text["true"])
+    axes.set_title(text["confusion_title"])
     return figure
 
 
@@ -294,10 +323,11 @@ INSIDE_LABELS = {
         "weight": "weight",
         "count": "count",
         "feature_maps": "conv layer {number}: {count} feature maps ({height}×{width})",
-        "each_scaled": "each map scaled to its own maximum; black = no activation",
+        "each_scaled": "each map scaled to its own maximum; dark purple = no activation",
         "input": "input",
         "looks": "where the model looks: {name}",
         "looks_probability": "where the model looks: {name} ({probability:.0%})",
+        "looks_title": "where the model looks (Grad-CAM)",
         "nothing": "no region raises this class's score",
         "importance": "importance",
     },
@@ -307,15 +337,18 @@ INSIDE_LABELS = {
         "filters": "첫 번째 합성곱 층의 필터 {count}개 ({height}×{width})",
         "weight": "가중치",
         "count": "개수",
-        "feature_maps": "{number}번째 합성곱 층: 특성 맵 {count}개 ({height}×{width})",
-        "each_scaled": "특성 맵마다 자신의 최댓값으로 나눔; 검은색 = 활성화 없음",
+        "feature_maps": "{number} 합성곱 층: 특성 맵 {count}개 ({height}×{width})",
+        "each_scaled": "특성 맵마다 자기 최댓값으로 나눔 · 짙은 보라색 = 활성화 없음",
         "input": "입력",
         "looks": "모델이 본 곳: {name}",
         "looks_probability": "모델이 본 곳: {name} ({probability:.0%})",
+        "looks_title": "모델이 본 곳 (Grad-CAM)",
         "nothing": "이 클래스의 점수를 높이는 영역이 없음",
         "importance": "중요도",
     },
 }
+# "첫 번째 합성곱 층", as the filters' figure and the chapter say, not "1번째".
+KOREAN_ORDINALS = {1: "첫 번째", 2: "두 번째", 3: "세 번째"}
 # Blue for negative weights, red for positive, white for zero.
 FILTER_CMAP = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
 # The feature-map colours of the book's next section (matplotlib's default), white between tiles.
@@ -378,15 +411,18 @@ def filters_figure(filters: np.ndarray, untrained: np.ndarray | None = None, lan
         shown = axes.imshow(mosaic(maps, columns=8), cmap=FILTER_CMAP, vmin=-scale, vmax=scale, interpolation="nearest")
         axes.set_xticks([])
         axes.set_yticks([])
-        title = f"{name}\n" + text["filters"].format(count=count, height=height, width=width)
-        axes.set_title(title, fontsize=9, linespacing=1.6)
+        # The shared line ("32 first-layer filters (3x3)") is the figure's title: twice, it did not fit.
+        figure.suptitle(text["filters"].format(count=count, height=height, width=width), fontsize=TITLE_SIZE)
+        axes.set_title(name, fontsize=TITLE_SIZE)
         figure.colorbar(shown, ax=axes, shrink=0.8, extend="both")
         histogram = grid[1, column]
         histogram.hist(maps.ravel(), bins=bins, color=TRAIN_COLOR)
         histogram.set_xlim(-limit, limit)
         histogram.axvline(0.0, color="black", linewidth=0.6)
         histogram.set_xlabel(text["weight"])
-        histogram.set_ylabel(text["count"])
+        # Level above the axis: Hangul turned sideways is hard to read.
+        histogram.set_ylabel(text["count"], rotation=0, ha="left", va="bottom")
+        histogram.yaxis.set_label_coords(0.0, 1.04)
     return figure
 
 
@@ -398,7 +434,7 @@ def feature_maps_figure(maps: np.ndarray, layer_number: int = 1, language: str =
         raise ValueError(f"Expected feature maps of shape (height, width, n), got {maps.shape}.")
     height, width, count = maps.shape
     # Each map is divided by its own largest value, as plt.imshow does for one map in the book;
-    # a map that stays at zero (its filter found nothing) stays black.
+    # a map that stays at zero (its filter found nothing) stays viridis' darkest purple.
     peaks = maps.max(axis=(0, 1), keepdims=True)
     scaled = np.divide(maps, peaks, out=np.zeros_like(maps), where=peaks > 0)
     columns = max(1, min(columns, count))
@@ -409,8 +445,11 @@ def feature_maps_figure(maps: np.ndarray, layer_number: int = 1, language: str =
     axes.imshow(mosaic(scaled, columns), cmap=FEATURE_MAP_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest")
     axes.set_xticks([])
     axes.set_yticks([])
-    axes.set_title(text["feature_maps"].format(number=layer_number, count=count, height=height, width=width))
-    axes.set_xlabel(text["each_scaled"], fontsize=8)
+    number = (
+        KOREAN_ORDINALS.get(layer_number, f"{layer_number}번째") if usable_language(language) == "ko" else layer_number
+    )
+    axes.set_title(text["feature_maps"].format(number=number, count=count, height=height, width=width))
+    axes.set_xlabel(text["each_scaled"])
     return figure
 
 
@@ -426,22 +465,20 @@ def grad_cam_figure(
     name = config.class_names(usable_language(language))[class_index]
     image = np.asarray(image, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE)
     heatmap = np.asarray(heatmap, dtype=np.float32).reshape(config.IMAGE_SIZE, config.IMAGE_SIZE)
-    figure = new_figure(5.6, 3.1)
+    # Narrow enough that a column of the page shows it near its own size; the title spans both panels.
+    figure = new_figure(4.6, 3.0)
     left, right = figure.subplots(1, 2)
     for axes in (left, right):
         axes.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
         axes.set_xticks([])
         axes.set_yticks([])
-    left.set_title(text["input"], fontsize=10)
+    left.set_title(text["input"])
     shown = right.imshow(heatmap, cmap=HEATMAP_CMAP, vmin=0, vmax=1, alpha=HEATMAP_ALPHA, interpolation="bilinear")
-    if probability is None:
-        title = text["looks"].format(name=name)
-    else:
-        title = text["looks_probability"].format(name=name, probability=probability)
-    right.set_title(title, fontsize=10)
+    figure.suptitle(text["looks_title"], fontsize=TITLE_SIZE)
+    right.set_title(name if probability is None else f"{name} ({probability:.0%})")
     if not heatmap.any():
-        right.set_xlabel(text["nothing"], fontsize=8)
+        right.set_xlabel(text["nothing"], fontsize=FONT_SIZE - 1)
     colorbar = figure.colorbar(shown, ax=right, shrink=0.8)
     # Above the bar rather than beside it: Hangul turned sideways is hard to read.
-    colorbar.ax.set_title(text["importance"], fontsize=8)
+    colorbar.ax.set_title(text["importance"], fontsize=FONT_SIZE - 1)
     return figure

@@ -103,10 +103,19 @@ def test_selecting_a_validation_sample_shows_its_bars():
     app = open_app("en", "samples")
     assert app.subheader[0].value == "Selected sample #0"
     assert "True: Bag" in text_of(app)
-    app.number_input(key="sample_index").set_value(6).run()
+    app.number_input(key="samples_index").set_value(6).run()
     assert app.subheader[0].value == "Selected sample #6"
     assert "True: Trouser" in text_of(app)
     assert len(app.get("vega_lite_chart")) >= 2  # the sample's bars and the confusion matrix
+
+
+def test_a_sample_picked_on_samples_is_the_one_inside_looks_at():
+    app = open_app("en", "samples")
+    app.button(key="pick_7").click().run()
+    assert app.subheader[0].value == "Selected sample #7"
+    app.switch_page(registry.BY_NAME["inside"].script).run()
+    assert app.number_input(key="inside_sample").value == 7
+    assert not app.exception
 
 
 def test_filters_select_wrong_predictions_of_one_class():

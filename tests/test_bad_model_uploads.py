@@ -125,3 +125,23 @@ def test_the_refusal_is_in_the_students_language(language):
     app.session_state["role"] = roles.TEACHER
     app.run()
     assert "사용 중인 모델은 그대로입니다" in app.text[0].value
+    # The reason too, not an English sentence inside a Korean one.
+    assert ".keras 파일이 아닙니다" in app.text[0].value and "not a" not in app.text[0].value
+
+
+def test_a_truncated_model_is_refused_with_a_korean_reason_on_a_korean_page():
+    data = saved(cnn_model.build_model())
+
+    def script(data):
+        import streamlit as st
+
+        from ui import model_panel
+
+        st.text(model_panel.offer_model(data[: len(data) // 2], "cut.keras")[1])
+
+    app = AppTest.from_function(script, args=(data,), default_timeout=60)
+    app.session_state["language"] = "ko"
+    app.session_state["role"] = roles.TEACHER
+    app.run()
+    message = app.text[0].value
+    assert "cut.keras" in message and ".keras 파일이 아닙니다" in message and "not a" not in message

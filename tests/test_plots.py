@@ -74,3 +74,29 @@ def test_confusion_figure_writes_every_count():
     texts = {t.get_text() for t in figure.axes[0].texts}
     assert {"0", "55", "99"} <= texts
     render(figure)
+
+
+def test_every_app_figure_has_a_title_and_text_of_at_least_the_projector_size():
+    """The sizes the app's figures are drawn with; ui/*_view.py shows each near its pixel width."""
+    maps = np.random.default_rng(0).random((28, 28, 32))
+    figures = {
+        "history": plots.history_figure(HISTORY, "loss", "ko", best_epoch=2),
+        "bars": plots.probability_bars(np.full(10, 0.1), "ko"),
+        "confusion": plots.confusion_figure(np.arange(100).reshape(10, 10), "ko"),
+        "maps": plots.feature_maps_figure(maps, 1, "ko"),
+        "gradcam": plots.grad_cam_figure(maps[:, :, 0], maps[:, :, 1], 3, 0.5, "ko"),
+    }
+    for name, figure in figures.items():
+        titles = [axes.get_title() for axes in figure.axes] + [figure._suptitle.get_text() if figure._suptitle else ""]
+        assert any(titles), name
+        for axes in figure.axes:
+            for text in [axes.title, axes.xaxis.label, axes.yaxis.label, *axes.get_xticklabels()]:
+                if text.get_text():
+                    assert text.get_fontsize() >= plots.FONT_SIZE - 1, (name, text.get_text(), text.get_fontsize())
+        render(figure)
+
+
+def test_korean_feature_maps_say_first_layer_in_words():
+    maps = np.random.default_rng(0).random((28, 28, 32))
+    assert plots.feature_maps_figure(maps, 1, "ko").axes[0].get_title().startswith("첫 번째 합성곱 층")
+    assert plots.feature_maps_figure(maps, 2, "en").axes[0].get_title().startswith("conv layer 2")

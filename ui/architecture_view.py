@@ -8,10 +8,14 @@ from cnn import architecture
 from ui import registry, state
 from ui.text import t
 
+# The graph's width on the page in CSS pixels; plot_model's 14-point labels drawn at GRAPH_DPI then
+# stand at 14 * GRAPH_DPI / 72 * GRAPH_WIDTH / (image width) px, about 15 px (tests/browser/test_projector.py).
+GRAPH_WIDTH, GRAPH_DPI = 600, 110
+
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _png(token: str, _model) -> bytes:
-    return architecture.architecture_png(_model, dpi=110)
+    return architecture.architecture_png(_model, dpi=GRAPH_DPI)
 
 
 def render() -> None:
@@ -21,8 +25,9 @@ def render() -> None:
         return
     with st.spinner(t("model.loading_keras")):
         model = state.keras_model(entry)
-    left, right = st.columns([3, 2])
-    with left:
+    # One above the other: side by side, the graph was shrunk to a third of the page and its 14-point
+    # labels to about 6 px on a projector; at GRAPH_WIDTH they read at 15 px or more.
+    with st.container():
         st.subheader(t("arch.summary"))
         rows = architecture.summary_rows(model)
         table = {
@@ -33,11 +38,11 @@ def render() -> None:
         }
         st.dataframe(table, hide_index=True, width="stretch")
         st.markdown(f"**{t('arch.total', total=architecture.total_parameters(model))}**")
-    with right:
+    with st.container(key="architecture_graph"):
         st.subheader(t("arch.graph"))
         png = _png(entry.token, model)
         if architecture.graphviz_available():
-            st.image(png, width="stretch")
+            st.image(png, width=GRAPH_WIDTH)
         else:
             st.graphviz_chart(architecture.to_dot(model))
             st.caption(t("arch.browser_graph"))

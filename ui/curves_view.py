@@ -6,14 +6,14 @@ import numpy as np
 import streamlit as st
 
 from cnn import plots
-from ui import registry
+from ui import charts, registry
 from ui.text import language, t
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _figure_png(history: dict, metric: str, lang: str, best_epoch: int | None, stopped_early: bool) -> bytes:
-    figure = plots.history_figure(history, metric, lang, best_epoch=best_epoch, stopped_early=stopped_early)
-    return plots.to_png(figure, dpi=120)
+def _titles(metric: str) -> dict[str, str]:
+    labels = plots.LABELS[language()]
+    names = ("epoch", "train", "val", "running", "best", "stopped")
+    return {**{name: labels[name] for name in names}, "metric": labels[metric], "title": t(f"curves.{metric}_title")}
 
 
 def render() -> None:
@@ -26,10 +26,16 @@ def render() -> None:
         st.info(t("curves.none"))
         return
     best = entry.summary.best_epoch or int(np.argmin(history["val_loss"])) + 1
-    stopped_early = entry.summary.stopped_early
+    # The early-stopping line sits on the last epoch run, as on the Train page.
+    stopped = len(history["loss"]) if entry.summary.stopped_early else None
     st.markdown(
         t("curves.best", best=best, loss=history["val_loss"][best - 1], accuracy=history["val_accuracy"][best - 1])
     )
-    left, right = st.columns(2)
-    left.image(_figure_png(history, "loss", language(), best, stopped_early), width="stretch")
-    right.image(_figure_png(history, "accuracy", language(), best, stopped_early), width="stretch")
+    real = entry.summary.extra.get("val_real_accuracy")
+    if real is not None:
+        st.caption(t("curves.val_mixed", accuracy=float(real)))
+    # Drawn by the browser at fixed pixel sizes, so the text stays readable in a half-width column.
+    left, right = st.columns(2, gap="medium")
+    for column, metric in ((left, "loss"), (right, "accuracy")):
+        spec = charts.history_chart(history, metric, _titles(metric), len(history["loss"]), None, best, stopped)
+        column.vega_lite_chart(spec, width="stretch", key=f"curves_{metric}")

@@ -6,7 +6,13 @@ import streamlit as st
 
 from cnn import config, model_files, roles
 from ui import classroom, state
-from ui.text import t
+from ui.text import STRINGS, t
+
+
+def refusal_reason(error: model_files.ModelError) -> str:
+    """Return why a model file cannot be used, in the session's language."""
+    key = f"model_error.{error.reason}"
+    return t(key, **error.values) if key in STRINGS else t("model_error.unusable")
 
 
 def offer_model(data: bytes, name: str) -> tuple[str, str]:
@@ -21,7 +27,7 @@ def offer_model(data: bytes, name: str) -> tuple[str, str]:
     try:
         entry = state.uploaded_entry(data, name)
     except model_files.ModelError as error:
-        return "error", t("model.upload_refused", reason=error)
+        return "error", t("model.upload_refused", name=name, reason=refusal_reason(error))
     state.add_session_model(entry)
     return "success", t("model.upload_ok", name=name)
 
@@ -56,8 +62,9 @@ def render() -> state.ModelEntry | None:
         active = state.active_model()
         if active is not None:
             summary = active.summary
-            accuracy = f"{summary.val_accuracy:.2%}" if summary.val_accuracy is not None else t("model.unknown")
-            st.metric(t("model.val_accuracy"), accuracy)
+            val_accuracy = active.val_accuracy()
+            accuracy = f"{val_accuracy:.2%}" if val_accuracy is not None else t("model.unknown")
+            st.metric(t("model.val_accuracy"), accuracy, help=t("model.val_on"))
             details = []
             if summary.epochs_run:
                 details.append(
@@ -79,7 +86,8 @@ def render() -> state.ModelEntry | None:
             return active
         st.file_uploader(
             t("model.upload"),
-            type=["keras"],
+            # No type filter: the browser's own refusal of another file type is English and easy to
+            # miss; the file's content is checked here and refused in the session's language.
             key="model_upload",
             help=t("model.upload_help"),
             on_change=_upload_model,

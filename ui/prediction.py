@@ -51,9 +51,11 @@ def answer_text(probabilities: np.ndarray) -> str:
     return t("predict.unsure", first=names[0], second=names[1], third=names[2])
 
 
-def bars(probabilities: np.ndarray, key: str | None = None) -> None:
-    """Draw the probability bar chart of the 10 classes."""
-    spec = charts.probability_bars(probabilities, language(), t("predict.class"), t("predict.probability"))
+def bars(probabilities: np.ndarray, key: str | None = None, title: str | None = None) -> None:
+    """Draw the probability bar chart of the 10 classes, titled "Probability of each class" unless told."""
+    spec = charts.probability_bars(
+        probabilities, language(), t("predict.class"), t("predict.probability"), title or t("predict.bars")
+    )
     st.vega_lite_chart(spec, width="stretch", key=key)
 
 

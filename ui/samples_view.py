@@ -6,17 +6,30 @@ import numpy as np
 import streamlit as st
 
 from cnn import config, plots
-from ui import charts, prediction, registry, state
+from ui import charts, prediction, registry, state, streamlit_fixes
 from ui.text import language, t
 
 PAGE_SIZE = 20
 COLUMNS = 5
 ALL = -1
 CORRECTNESS = ("all", "correct", "wrong")
+# Where a click's result is drawn, scrolled into sight after the click (key of its container).
+SCROLL_TO = "_samples_scroll_to"
+# Grid captions wrap between words instead of ending in "…".
+GRID_CSS = (
+    "<style>.st-key-samples_grid button p, .st-key-samples_cell_grid button p"
+    " { white-space: normal; word-break: keep-all; }</style>"
+)
 
 
 def _pick(index: int) -> None:
-    st.session_state.sample_index = int(index)
+    state.pick_sample(index)
+    st.session_state.samples_index = int(index)
+    st.session_state[SCROLL_TO] = "samples_selected"
+
+
+def _typed_index() -> None:
+    state.pick_sample(st.session_state.samples_index)
 
 
 def _reset_page() -> None:
@@ -27,6 +40,12 @@ def _from_heatmap() -> None:
     cell = charts.selected_cell(st.session_state.get("confusion_chart"))
     if cell is not None:
         st.session_state.confusion_true, st.session_state.confusion_pred = cell
+        st.session_state[SCROLL_TO] = "samples_cell"
+
+
+def mark(right: bool) -> str:
+    """Return ✓ or ✗: right and wrong told by a mark, not by green and red alone."""
+    return "✓" if right else "✗"
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -43,10 +62,11 @@ def _grid(indices: np.ndarray, images: np.ndarray, labels: np.ndarray, predictio
             with column:
                 st.image(prediction.input_picture(images[index] / 255.0, scale=3), width=84)
                 truth, guess = names[labels[index]], names[predictions[index]]
-                color = "green" if labels[index] == predictions[index] else "red"
+                right = labels[index] == predictions[index]
+                color = "green" if right else "red"
                 # The caption is the button: click a sample to see it up close below.
                 st.button(
-                    f"#{index} {truth} :{color}[→ {guess}]",
+                    f"#{index} {truth} :{color}[{mark(right)} {guess}]",
                     key=f"{key}_{index}",
                     on_click=_pick,
                     args=(index,),
@@ -104,26 +124,39 @@ def render() -> None:
         start = (page - 1) * PAGE_SIZE
         shown = indices[start : start + PAGE_SIZE]
         st.caption(t("samples.count", count=len(indices), start=start + 1, end=start + len(shown)))
-        _grid(shown, images, labels, predictions, key="pick")
+        with st.container(key="samples_grid"):
+            _grid(shown, images, labels, predictions, key="pick")
 
     st.divider()
-    index = st.number_input(t("samples.index"), 0, len(labels) - 1, 0, key="sample_index")
-    probabilities = evaluation.probabilities[index]
-    st.subheader(t("samples.selected", index=index))
-    left, right = st.columns([1, 2])
-    with left:
-        st.image(_large_png(images[index].tobytes(), f"val_scaled[{index}]", language()), width="stretch")
-        st.markdown(t("samples.truth", label=names[labels[index]]))
-        top = int(np.argmax(probabilities))
-        st.markdown(t("samples.prediction", label=names[top], probability=float(probabilities[top])))
-    with right, st.container(key="sample_prediction"):
-        prediction.bars(probabilities)
+    if "samples_index" not in st.session_state:
+        st.session_state.samples_index = state.picked_sample()
+    with st.container(key="samples_selected"):
+        index = st.number_input(t("samples.index"), 0, len(labels) - 1, key="samples_index", on_change=_typed_index)
+        probabilities = evaluation.probabilities[index]
+        st.subheader(t("samples.selected", index=index))
+        left, right = st.columns([1, 2])
+        with left:
+            st.image(_large_png(images[index].tobytes(), f"val_scaled[{index}]", language()), width="stretch")
+            st.markdown(t("samples.truth", label=names[labels[index]]))
+            top = int(np.argmax(probabilities))
+            verdict = mark(top == labels[index])
+            st.markdown(
+                f"{verdict} " + t("samples.prediction", label=names[top], probability=float(probabilities[top]))
+            )
+            st.page_link(registry.BY_NAME["inside"].script, label=t("samples.inside"), icon=":material/visibility:")
+        with right, st.container(key="sample_prediction"):
+            prediction.bars(probabilities, title=t("predict.bars"))
 
     st.divider()
     st.subheader(t("samples.confusion"))
     st.caption(t("samples.confusion_help"))
     spec = charts.confusion_heatmap(
-        evaluation.confusion, language(), t("samples.confusion_true"), t("samples.confusion_pred")
+        evaluation.confusion,
+        language(),
+        t("samples.confusion_true"),
+        t("samples.confusion_pred"),
+        t("samples.confusion_count"),
+        t("samples.confusion_title"),
     )
     st.vega_lite_chart(spec, width="stretch", key="confusion_chart", on_select=_from_heatmap, selection_mode="cell")
     left, right = st.columns(2)
@@ -136,5 +169,11 @@ def render() -> None:
         key="confusion_pred",
     )  # fmt: skip
     cell = np.flatnonzero((labels == true_class) & (predictions == pred_class))
-    st.markdown(t("samples.confusion_cell", true=names[true_class], pred=names[pred_class], count=len(cell)))
-    _grid(cell[:PAGE_SIZE], images, labels, predictions, key="cell_pick")
+    with st.container(key="samples_cell"):
+        st.markdown(t("samples.confusion_cell", true=names[true_class], pred=names[pred_class], count=len(cell)))
+    with st.container(key="samples_cell_grid"):
+        _grid(cell[:PAGE_SIZE], images, labels, predictions, key="cell_pick")
+    st.html(GRID_CSS)
+    target = st.session_state.pop(SCROLL_TO, None)
+    if target:
+        streamlit_fixes.scroll_into_view(target)

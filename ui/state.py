@@ -37,6 +37,9 @@ MAX_SESSION_MODELS = 4
 MAX_RUNNING_TRAININGS = int(os.environ.get("CNN_MAX_TRAININGS", "1"))
 # When the teacher lets students train, at most this many students' runs wait; the teacher's always goes first.
 MAX_QUEUED_STUDENT_RUNS = 5
+# The validation sample picked on the Samples page: a plain session key, not a widget's, so that it
+# outlives the page (Streamlit drops a widget's state when its page is left) and Inside can read it.
+PICKED_SAMPLE = "sample_index"
 # After the dataset failed to load (missing, corrupt, no network for the download),
 # pages say so at once for this long instead of trying again on every click.
 DATASET_RETRY_SECONDS = 60.0
@@ -64,6 +67,15 @@ class ModelEntry:
         if self.kind == "trained":
             return datetime.datetime.fromisoformat(created).astimezone().strftime("%H:%M")
         return created[:10]
+
+    def val_accuracy(self) -> float | None:
+        """Return the accuracy on the chapter's 12,000 validation images, as the Samples page measures it.
+
+        The drawing model's own val_accuracy is on those images with drawing-style copies and sketches
+        added; its metrics.json also holds the figure on the real images alone, which is shown instead.
+        """
+        real = self.summary.extra.get("val_real_accuracy")
+        return float(real) if real is not None else self.summary.val_accuracy
 
     def label(self) -> str:
         """Return the name shown in the model list, in the session's language."""
@@ -225,10 +237,52 @@ def init_language() -> str:
     return st.session_state.language
 
 
+# Widgets whose options are shown in the session's language. Streamlit keeps a select box's choice
+# as the text of its option, so after a language switch the old text matches no option: the
+# widget showed the old language or nothing, and the next run fell back to the first option.
+LANGUAGE_DEPENDENT_WIDGETS = (
+    "model_choice",
+    "samples_class",
+    "samples_correct",
+    "confusion_true",
+    "confusion_pred",
+    "upload_example",
+    "train_recipe",
+    "train_images",
+    "draw_model",
+    "send_label",
+    "inside_source",
+    "inside_class",
+    "gallery_filter_label",
+    "gallery_filter_right",
+)
+
+
+def keep_choices_across_language() -> None:
+    """Re-set every language-dependent widget's value (a language-independent option) on a language switch.
+
+    Called from the language control's on_change: the values are still read with the old labels,
+    and set again they are shown with the new ones.
+    """
+    for name in LANGUAGE_DEPENDENT_WIDGETS:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
+
+
 def sync_language_to_url() -> None:
     """Write the chosen language into the URL so a reload or shared link keeps it."""
     if st.query_params.get("lang") != st.session_state.language:
         st.query_params["lang"] = st.session_state.language
+
+
+def pick_sample(index: int) -> None:
+    """Remember the validation sample the student picked, for the Samples and Inside pages."""
+    st.session_state[PICKED_SAMPLE] = int(index)
+
+
+def picked_sample() -> int:
+    """Return the validation sample last picked on the Samples page (0, the chapter's val_scaled[0], at first)."""
+    return int(st.session_state.get(PICKED_SAMPLE, 0))
 
 
 def session_models() -> dict[str, ModelEntry]:

@@ -8,14 +8,21 @@ models, and the drawing canvas's hidden toolbar that swallowed strokes.
 2. It runs gc.collect(2) after every run; that is turned off in .streamlit/config.toml
    (runner.postScriptGC = false) for the same reason.
 3. streamlit-drawable-canvas's hidden toolbar lay over the canvas's top edge (see below).
+4. A click that changes content further down the page showed nothing where the user looked;
+   scroll_into_view brings that content into sight.
+5. Streamlit's own words on the file uploaders ("Upload", "20MB per file") are English only, and
+   Korean wrapped inside words; page_style fixes both with CSS.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
+
+from ui.text import STRINGS
 
 
 def _close_pyplot_only() -> None:
@@ -66,3 +73,47 @@ _CANVAS_TOOLBAR_SCRIPT = """<script>
 def keep_canvas_toolbar_off_the_canvas() -> None:
     """Stop the drawing canvas's hidden toolbar from swallowing strokes that start near its top edge."""
     st.html(_CANVAS_TOOLBAR_SCRIPT, unsafe_allow_javascript=True)
+
+
+# The uploader's button and size line are drawn by Streamlit's front end in English; on Korean
+# pages CSS hides its words and writes Korean ones in their place. Korean breaks between words
+# (keep-all), as Korean print does, not inside them ("있습니/다").
+# !important: Streamlit's markdown sets word-break: break-word on every paragraph.
+_KEEP_ALL_CSS = ".stApp, .stApp * { word-break: keep-all !important; overflow-wrap: break-word; }"
+_UPLOADER_CSS = """
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "BUTTON"; font-size: 1rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "LIMIT"; font-size: 0.875rem; }
+"""
+
+
+def page_style(language: str) -> None:
+    """Add the page-wide CSS: Korean wraps between words, the file uploaders speak the session's language."""
+    css = _KEEP_ALL_CSS
+    if language != "en":
+        css += _UPLOADER_CSS.replace("BUTTON", STRINGS["upload.button"][language]).replace(
+            "LIMIT", STRINGS["upload.limit"][language]
+        )
+    st.html(f"<style>{css}</style>")
+
+
+# Streamlit's main area scrolls inside its own container; scrollIntoView scrolls whichever holds the
+# element. The element may be drawn, or the page above it still change height, a moment after the
+# script runs, so it scrolls again a few times over two seconds.
+_SCROLL_SCRIPT = """<script>
+(() => {
+  const go = () => document.querySelector(SELECTOR)?.scrollIntoView({ block: "start", behavior: "instant" });
+  for (const delay of [100, 300, 600, 1000, 1500, 2000]) setTimeout(go, delay);
+})(); // NONCE
+</script>"""
+
+
+def scroll_into_view(key: str) -> None:
+    """Scroll the container with key `key` to the top of the screen once, after this run draws it."""
+    nonce = st.session_state.get("_scroll_nonce", 0) + 1
+    st.session_state._scroll_nonce = nonce
+    script = _SCROLL_SCRIPT.replace("SELECTOR", json.dumps(f".st-key-{key}")).replace("NONCE", str(nonce))
+    st.html(script, unsafe_allow_javascript=True)

@@ -23,10 +23,11 @@ def render() -> None:
         return
     with st.spinner(t("test.loading")):
         result = state.evaluation(entry, "test")
-    left, middle, right = st.columns(3)
+    # The image count is a line of its own: as a third metric its large type was cut off at 1280 px.
+    left, right = st.columns(2)
     left.metric(t("test.accuracy"), f"{result.accuracy:.2%}")
-    middle.metric(t("test.loss"), f"{result.loss:.4f}")
-    right.metric(" ", t("test.count", count=int(result.confusion.sum())))
+    right.metric(t("test.loss"), f"{result.loss:.4f}")
+    st.caption(t("test.count", count=int(result.confusion.sum())))
     st.subheader(t("test.per_class"))
     names = config.class_names(language())
     st.dataframe(

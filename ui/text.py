@@ -44,8 +44,71 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "model.upload_ok": {"ko": "{name} 모델을 불러왔습니다.", "en": "Loaded {name}."},
     "model.upload_refused": {
-        "ko": "이 파일은 쓸 수 없습니다. 사용 중인 모델은 그대로입니다. 이유: {reason}",
-        "en": "This file cannot be used; the active model is unchanged. Reason: {reason}",
+        "ko": "{name} 파일은 쓸 수 없습니다. 사용 중인 모델은 그대로입니다. 이유: {reason}",
+        "en": "{name} cannot be used; the active model is unchanged. Reason: {reason}",
+    },
+    "model.val_on": {
+        "ko": "교재의 검증 이미지 12,000개로 잰 값입니다 ('검증 샘플' 화면의 이미지).",
+        "en": "On the chapter's 12,000 validation images (those of the Validation samples page).",
+    },
+    # Why a model file cannot be used, by cnn.model_files.ModelError.reason.
+    "model_error.unusable": {
+        "ko": "이 앱에서 실행할 수 없는 모델입니다.",
+        "en": "this model cannot run in this app.",
+    },
+    "model_error.not_keras": {
+        "ko": ".keras 파일이 아닙니다. model.save('이름.keras')로 저장한 파일을 올리세요.",
+        "en": "this is not a .keras file. Upload a file saved with model.save('name.keras').",
+    },
+    "model_error.no_model": {"ko": "파일 안에 모델이 없습니다.", "en": "there is no model inside the file."},
+    "model_error.too_large": {"ko": "압축을 풀면 너무 큽니다.", "en": "it is far too large once unpacked."},
+    "model_error.file_too_large": {
+        "ko": "파일이 {megabytes}MB보다 큽니다. 이 앱의 모델은 4MB쯤입니다.",
+        "en": "the file is larger than {megabytes} MB; this app's models are about 4 MB.",
+    },
+    "model_error.damaged": {
+        "ko": "파일이 손상되었거나 중간에 잘렸습니다. 다시 저장해서 올리세요.",
+        "en": "the file is damaged or cut short. Save the model again and upload it.",
+    },
+    "model_error.not_sequential": {
+        "ko": "keras.Sequential 모델(교재처럼 층을 차례로 쌓은 모델)만 쓸 수 있습니다.",
+        "en": "only keras.Sequential models (a plain stack of layers, like the chapter's) can be used.",
+    },
+    "model_error.layer_count": {
+        "ko": "층이 1개에서 {most}개 사이여야 합니다.",
+        "en": "the model must have between 1 and {most} layers.",
+    },
+    "model_error.lambda": {
+        "ko": "저장된 코드를 실행하는 Lambda 층이 있어 안전을 위해 받지 않습니다.",
+        "en": "it has a Lambda layer, which runs stored code; it is refused for safety.",
+    },
+    "model_error.layer": {
+        "ko": "이 앱이 받지 않는 {kind} 층이 있습니다.",
+        "en": "it has a {kind} layer, which this app does not accept.",
+    },
+    "model_error.settings": {
+        "ko": "{kind} 층의 설정을 읽을 수 없습니다.",
+        "en": "the settings of its {kind} layer cannot be read.",
+    },
+    "model_error.shrinks": {
+        "ko": "{kind} 층에서 이미지가 너무 작아져 사라집니다.",
+        "en": "its {kind} layer shrinks the image to nothing.",
+    },
+    "model_error.too_many_parameters": {
+        "ko": "수업용 노트북에는 너무 큰 모델입니다 (파라미터 {most:,}개 초과).",
+        "en": "the model is far too large for a classroom laptop (over {most:,} parameters).",
+    },
+    "model_error.bad_input": {
+        "ko": "입력이 28x28x1 이미지여야 합니다.",
+        "en": "the model must take 28x28x1 images.",
+    },
+    "model_error.bad_output": {
+        "ko": "출력이 클래스 10개의 확률이어야 합니다.",
+        "en": "the model must give 10 class probabilities.",
+    },
+    "model_error.not_loadable": {
+        "ko": "케라스가 안전 모드로 불러올 수 없는 파일입니다.",
+        "en": "Keras cannot load it in safe mode.",
     },
     "model.missing": {
         "ko": "미리 훈련된 모델 파일이 없습니다 ({path}). '훈련' 화면에서 모델을 훈련하세요.",
@@ -259,13 +322,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "CPU가 bfloat16을 빠르게 계산하면 그 형식으로 훈련하고, 저장되는 모델은 float32입니다.",
         "en": "The same network and data in a third of the time or less: {epochs} epochs, batch {batch}; the "
         "learning rate rises to {rate} over {warmup} epoch(s), then falls along a cosine to zero. Large "
-        "batches use the two cores better, and the falling rate settles a short run. So short a run has "
-        "little time to overfit, so dropout is lowered to {dropout}. Where this CPU computes bfloat16 faster, "
-        "it trains in that format; the saved model is float32.",
+        "batches use the two cores better, and the falling rate settles a short run. A run this short has "
+        "little time to overfit, which is why dropout is lowered to {dropout}. Where this CPU computes "
+        "bfloat16 faster, it trains in that format; the saved model is float32.",
     },
     "train.epochs": {"ko": "최대 에포크", "en": "Maximum epochs"},
     "train.epochs_help": {
-        "ko": "훈련 세트를 몇 번 반복할지. 조기 종료가 더 일찍 멈출 수 있습니다.",
+        "ko": "훈련 세트를 몇 번 반복할지 정합니다. 조기 종료가 더 일찍 멈출 수 있습니다.",
         "en": "How many passes over the training set; early stopping may end sooner.",
     },
     "train.patience": {"ko": "조기 종료 인내 (patience)", "en": "Early-stopping patience"},
@@ -366,6 +429,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "최적 에포크 {best} · 검증 손실 {loss:.4f} · 검증 정확도 {accuracy:.2%}",
         "en": "Best epoch {best} · val_loss {loss:.4f} · val_accuracy {accuracy:.2%}",
     },
+    "curves.loss_title": {
+        "ko": "에포크마다 손실 (훈련 세트와 검증 세트)",
+        "en": "Loss per epoch (training and validation)",
+    },
+    "curves.accuracy_title": {
+        "ko": "에포크마다 정확도 (훈련 세트와 검증 세트)",
+        "en": "Accuracy per epoch (training and validation)",
+    },
+    "curves.val_mixed": {
+        "ko": "이 모델의 검증 세트에는 그림처럼 바꾼 이미지와 스케치도 들어 있습니다. "
+        "교재의 검증 이미지 12,000개만으로는 정확도 {accuracy:.2%}입니다 (사이드바와 같은 값).",
+        "en": "This model's validation set also holds drawing-style copies and sketches; on the chapter's "
+        "12,000 validation images alone its accuracy is {accuracy:.2%} (the sidebar's figure).",
+    },
     # Architecture
     "arch.header": {"ko": "모델 구조", "en": "Model architecture"},
     "arch.summary": {"ko": "model.summary()", "en": "model.summary()"},
@@ -390,7 +467,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "samples.page": {"ko": "페이지", "en": "Page"},
     "samples.count": {"ko": "{count:,}개 중 {start}-{end}", "en": "{start}-{end} of {count:,}"},
     "samples.empty": {"ko": "조건에 맞는 샘플이 없습니다.", "en": "No samples match these filters."},
-    "samples.pick": {"ko": "눌러서 아래에 크게 보기", "en": "Click to see it up close below"},
+    "samples.pick": {"ko": "눌러서 크게 보기", "en": "Click to see it up close"},
     "samples.index": {"ko": "샘플 번호 (val_scaled[번호])", "en": "Sample number (val_scaled[n])"},
     "samples.selected": {"ko": "선택한 샘플 #{index}", "en": "Selected sample #{index}"},
     "samples.truth": {"ko": "정답: {label}", "en": "True: {label}"},
@@ -406,11 +483,20 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "samples.confusion_true": {"ko": "정답", "en": "True"},
     "samples.confusion_pred": {"ko": "예측", "en": "Predicted"},
+    "samples.confusion_count": {"ko": "이미지 수", "en": "images"},
+    "samples.confusion_title": {
+        "ko": "행은 정답, 열은 예측 클래스 (칸의 수 = 이미지 수)",
+        "en": "Rows: true class; columns: predicted class (images per cell)",
+    },
+    "samples.inside": {"ko": "이 샘플을 CNN 안에서 보기", "en": "Look at this sample inside the CNN"},
     "samples.confusion_cell": {
         "ko": "정답 {true} → 예측 {pred}: {count:,}개",
         "en": "True {true} → predicted {pred}: {count:,} images",
     },
-    "samples.accuracy": {"ko": "검증 정확도 {accuracy:.2%}", "en": "Validation accuracy {accuracy:.2%}"},
+    "samples.accuracy": {
+        "ko": "검증 정확도 {accuracy:.2%}: 교재의 검증 이미지 12,000개로 잰 값 (사이드바와 같은 값)",
+        "en": "Validation accuracy {accuracy:.2%}, on the chapter's 12,000 validation images (the sidebar's figure)",
+    },
     # Prediction panel
     "predict.top": {"ko": "예측: {label} ({probability:.0%})", "en": "Prediction: {label} ({probability:.0%})"},
     "predict.unsure": {
@@ -456,6 +542,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A photo of one garment, on a floor or bed is fine, or a drawing (PNG, JPEG, WebP).",
     },
     "upload.label": {"ko": "이미지 파일", "en": "Image file"},
+    # Streamlit's uploader shows these in English; on Korean pages ui/streamlit_fixes.py puts these instead.
+    "upload.button": {"ko": "파일 올리기", "en": "Upload"},
+    "upload.limit": {"ko": "파일 하나에 20MB까지", "en": "20MB per file"},
     "upload.examples": {"ko": "또는 예제 이미지", "en": "Or try an example"},
     "upload.none": {"ko": "(선택 안 함)", "en": "(none)"},
     "upload.empty": {
@@ -493,8 +582,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # Test
     "test.header": {"ko": "테스트 세트로 최종 평가", "en": "Final check on the test set"},
     "test.warning": {
-        "ko": "항상 테스트 세트는 모델을 출시하기 직전 딱 한 번만 사용해야 한다. "
-        "그렇지 않다면 모델을 실전에 투입했을 때 성능을 올바르게 예측하지 못한다. (교재 08-2)",
+        "ko": "테스트 세트는 항상 모델을 출시하기 직전 딱 한 번만 사용해야 합니다. "
+        "그렇지 않으면 모델을 실전에 투입했을 때의 성능을 올바르게 예측하지 못합니다. (교재 08-2)",
         "en": "Use the test set only once, just before releasing the model. Otherwise it no longer "
         "predicts how the model will do in real use. (chapter 08-2)",
     },
@@ -503,7 +592,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "test.accuracy": {"ko": "테스트 정확도", "en": "Test accuracy"},
     "test.loss": {"ko": "테스트 손실", "en": "Test loss"},
     "test.per_class": {"ko": "클래스별 정확도", "en": "Accuracy per class"},
-    "test.count": {"ko": "테스트 이미지 {count:,}개", "en": "{count:,} test images"},
+    "test.count": {"ko": "테스트 이미지 {count:,}개로 평가했습니다.", "en": "Scored on the {count:,} test images."},
     # Inside
     "inside.header": {"ko": "CNN 들여다보기", "en": "Inside the CNN"},
     "inside.intro": {
@@ -531,7 +620,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Upload an image on the Upload page first.",
     },
     "inside.class": {"ko": "히트맵으로 볼 클래스", "en": "Class to explain"},
-    "inside.top_class": {"ko": "가장 높은 클래스", "en": "Top class"},
+    "inside.top_class": {"ko": "확률이 가장 높은 클래스", "en": "The most likely class"},
     "inside.empty_heatmap": {
         "ko": "이 이미지에는 '{label}' 점수를 높이는 부분이 없습니다.",
         "en": "No part of this image raises the score of {label}.",

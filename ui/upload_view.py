@@ -13,7 +13,7 @@ from cnn import config, photo, preprocess
 from ui import prediction, registry, send_panel, state
 from ui.text import STRINGS, t
 
-# What the picker offers; other files are decoded by content and refused with a message.
+# The shipped examples' file types; uploads are decoded by content, whatever their name.
 IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
 
 
@@ -90,7 +90,9 @@ def crop_box(shown: Image.Image, data: bytes) -> tuple[int, int, int, int]:
 
 
 def _chosen_file() -> tuple[str, bytes] | None:
-    uploaded = st.file_uploader(t("upload.label"), type=IMAGE_TYPES, key="upload_image", help=t("upload.hint"))
+    # No type filter: the browser's own refusal (an English chip, the old prediction left standing)
+    # is replaced by reading the file's content and refusing in the session's language.
+    uploaded = st.file_uploader(t("upload.label"), key="upload_image", help=t("upload.hint"))
     if uploaded is not None:
         return uploaded.name, uploaded.getvalue()
     names = examples()
@@ -125,6 +127,7 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
         try:
             shown = preview(preprocess.open_image(data))
         except preprocess.ImageError as error:
+            st.session_state.pop("upload_input", None)  # Inside must not go on showing the last picture.
             st.error(t("upload.error", reason=reason_text(error)))
             return
         left, right = st.columns([1, 2], gap="large")
@@ -134,6 +137,7 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
         try:
             image = model_input(data, box)
         except preprocess.ImageError as error:
+            st.session_state.pop("upload_input", None)
             with right:
                 st.error(t("upload.error", reason=reason_text(error)))
             return
