@@ -167,7 +167,9 @@ def _summary(items: list[gallery.Item]) -> None:
         st.metric(t("gallery.accuracy"), f"{right / len(items):.0%}", help=t("gallery.accuracy_help"))
     with second:
         matrix = confusion(items)
-        spec = charts.confusion_heatmap(matrix, language(), t("gallery.meant"), t("gallery.said"))
+        spec = charts.confusion_heatmap(
+            matrix, language(), t("gallery.meant"), t("gallery.said"), t("gallery.drawings"), t("gallery.matrix_title")
+        )
         # A class's few drawings: write only the counts there are, white on the darker half of the scale.
         counts = spec["layer"][1]
         counts["transform"] = [{"filter": "datum.count > 0"}]

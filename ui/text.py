@@ -178,6 +178,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "gallery.show_hidden": {"ko": "숨긴 것도 보기", "en": "Show hidden"},
     "gallery.meant": {"ko": "그리려던 것", "en": "Meant"},
     "gallery.said": {"ko": "모델의 답", "en": "Model said"},
+    "gallery.drawings": {"ko": "그림 수", "en": "drawings"},
+    "gallery.matrix_title": {"ko": "우리 반 그림의 오차 행렬", "en": "Our class's confusion matrix"},
     "gallery.view": {"ko": "보기", "en": "Open"},
     "gallery.hide": {"ko": "숨기기", "en": "Hide"},
     "gallery.unhide": {"ko": "다시 보이기", "en": "Show"},
