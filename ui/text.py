@@ -342,12 +342,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "캔버스에 옷을 그리면 여기에 예측이 나타납니다.",
         "en": "Draw a garment on the canvas and the prediction appears here.",
     },
-    "draw.toolbar": {
-        "ko": "캔버스를 가리키면 위에 도구 막대가 나타납니다: "
-        ":material/undo: 마지막 획 되돌리기, :material/delete: 모두 지우기.",
-        "en": "Point at the canvas for its toolbar: :material/undo: takes back the last stroke, "
-        ":material/delete: clears it all.",
-    },
+    "draw.undo": {"ko": "되돌리기", "en": "Undo"},
+    "draw.clear": {"ko": "모두 지우기", "en": "Clear"},
     # Upload
     "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
     "upload.hint": {
@@ -422,8 +418,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "inside.source_drawing": {"ko": "그림", "en": "Drawing"},
     "inside.source_upload": {"ko": "올린 사진", "en": "Upload"},
     "inside.draw_hint": {
-        "ko": "여기에 그리면 특성 맵과 히트맵이 바로 바뀝니다. '그리기' 화면의 그림에서 시작합니다.",
-        "en": "Draw here and the maps follow each stroke; it starts from the Draw page's drawing.",
+        "ko": "'그리기' 화면의 그림입니다. 여기에 더 그리면 특성 맵과 히트맵이 획마다 바뀝니다.",
+        "en": "The Draw page's drawing. Draw more here and the maps follow each stroke.",
     },
     "inside.no_upload": {
         "ko": "먼저 '사진 올리기'에서 이미지를 올리세요.",
