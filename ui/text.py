@@ -151,20 +151,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.recipe_chapter": {"ko": "교재 그대로", "en": "The chapter's"},
     "train.recipe_quick": {"ko": "수업용 빠른 훈련", "en": "Quick, for class"},
     "train.quick_help": {
-        "ko": "같은 신경망과 데이터를 3분의 1 이하의 시간에 훈련합니다: 에포크 {epochs}번, 배치 {batch}, "
+        "ko": "같은 신경망과 데이터를 3분의 1 이하의 시간에 훈련합니다. 에포크 {epochs}번, 배치 {batch}, "
         "학습률은 {warmup} 에포크 동안 {rate}까지 올라갔다가 코사인 곡선으로 0까지 내려갑니다. "
         "큰 배치가 CPU 두 개를 더 잘 쓰고, 줄어드는 학습률이 짧은 훈련을 마무리해 줍니다. "
         "짧은 훈련에서는 과대적합할 틈이 적어 드롭아웃을 {dropout}로 낮췄습니다. "
         "CPU가 bfloat16을 빠르게 계산하면 그 형식으로 훈련하고, 저장되는 모델은 float32입니다.",
         "en": "The same network and data in a third of the time or less: {epochs} epochs, batch {batch}; the "
         "learning rate rises to {rate} over {warmup} epoch(s), then falls along a cosine to zero. Large "
-        "batches use the two cores better, and the falling rate settles a short run. So short a run has "
+        "batches use the two cores better, and the falling rate settles a short run. A run this short has "
         "little time to overfit, so dropout is lowered to {dropout}. Where this CPU computes bfloat16 faster, "
         "it trains in that format; the saved model is float32.",
     },
+    "train.quick_about": {
+        "ko": "빠른 훈련은 무엇이 다른가요? (배치, 학습률 일정, bfloat16)",
+        "en": "What is different in the quick recipe? (batch, learning-rate schedule, bfloat16)",
+    },
+    "train.settings": {"ko": "훈련 설정", "en": "Settings"},
     "train.epochs": {"ko": "최대 에포크", "en": "Maximum epochs"},
     "train.epochs_help": {
-        "ko": "훈련 세트를 몇 번 반복할지. 조기 종료가 더 일찍 멈출 수 있습니다.",
+        "ko": "훈련 세트를 반복할 최대 횟수입니다. 조기 종료로 더 일찍 멈출 수 있습니다.",
         "en": "How many passes over the training set; early stopping may end sooner.",
     },
     "train.patience": {"ko": "조기 종료 인내 (patience)", "en": "Early-stopping patience"},
@@ -214,7 +219,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "다른 학생의 훈련이 곧 시작됩니다.",
         "en": "Another student's run is about to start.",
     },
-    "train.starting": {"ko": "훈련을 준비하는 중...", "en": "Getting ready to train..."},
+    "train.starting": {
+        "ko": "훈련을 준비하는 중... (누른 지 {elapsed})",
+        "en": "Getting ready to train... ({elapsed} since you pressed Train)",
+    },
     "train.validating": {"ko": "에포크 {epoch} 검증 중...", "en": "Scoring epoch {epoch} on the validation set..."},
     "train.epoch_progress": {
         "ko": "에포크 {epoch}/{epochs} · 배치 {batch}/{batches}",
@@ -223,6 +231,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.overall_progress": {
         "ko": "전체 진행 · 경과 {elapsed} · 남은 시간 약 {eta}",
         "en": "Overall · elapsed {elapsed} · about {eta} left",
+    },
+    "train.overall_estimating": {
+        "ko": "전체 진행 · 경과 {elapsed} · 남은 시간 계산 중",
+        "en": "Overall · elapsed {elapsed} · working out the time left",
     },
     "train.running_loss": {
         "ko": "현재 에포크 손실 {loss:.4f} · 정확도 {accuracy:.3f}",
@@ -250,7 +262,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "You already have a training run; stop it first.",
     },
     "train.invalid": {"ko": "설정을 확인하세요: {error}", "en": "Please check the settings: {error}"},
-    "train.table_epoch": {"ko": "에포크", "en": "epoch"},
+    "train.table_epoch": {"ko": "에포크", "en": "Epoch"},
+    "train.table_loss": {"ko": "훈련 손실", "en": "Loss"},
+    "train.table_val_loss": {"ko": "검증 손실", "en": "Validation loss"},
+    "train.table_accuracy": {"ko": "훈련 정확도", "en": "Accuracy"},
+    "train.table_val_accuracy": {"ko": "검증 정확도", "en": "Validation accuracy"},
     # Curves
     "curves.header": {"ko": "학습 곡선", "en": "Learning curves"},
     "curves.intro": {
