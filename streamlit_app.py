@@ -10,10 +10,12 @@ ui/*_view.py; this session's training run is kept in ui/runs.py; the model side 
 import streamlit as st
 
 from cnn import config
-from ui import classroom, model_panel, registry, runs, state, status, streamlit_fixes
+from ui import classroom, model_panel, registry, runs, state, status, streamlit_fixes, warm
 from ui.text import LANGUAGE_NAMES, t
 
 streamlit_fixes.keep_keras_state_between_runs()
+# Architecture and Samples then open at once on their first visit (ui/warm.py).
+warm.start()
 st.set_page_config(
     page_title="CNN 08-2 · Fashion-MNIST", page_icon=str(config.ASSETS_DIR / "favicon.png"), layout="wide"
 )

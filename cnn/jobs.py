@@ -384,6 +384,8 @@ class TrainingBoard:
         when nobody has called this for `warm_idle_seconds`.
         """
         data_dir = str(data_dir)
+        if self.warm_idle_seconds <= 0:
+            return  # Switched off: every run starts its own process.
         with self._lock:
             self._warm_wanted = time.monotonic()
             if self._warm is not None and self._warm.alive() and self._warm.data_dir == data_dir:
