@@ -14,8 +14,6 @@ from ui import classroom, model_panel, registry, runs, state, status, streamlit_
 from ui.text import LANGUAGE_NAMES, t
 
 streamlit_fixes.keep_keras_state_between_runs()
-# Architecture and Samples then open at once on their first visit (ui/warm.py).
-warm.start()
 st.set_page_config(
     page_title="CNN 08-2 · Fashion-MNIST", page_icon=str(config.ASSETS_DIR / "favicon.png"), layout="wide"
 )
@@ -38,6 +36,8 @@ with st.sidebar:
 state.sync_language_to_url()
 # The class code and a teacher link's passcode come with the address.
 classroom.init_from_url()
+# Architecture and Samples then open at once on their first visit (ui/warm.py).
+warm.start(teacher=classroom.is_teacher())
 with st.sidebar:
     classroom.sidebar()
 
