@@ -93,7 +93,7 @@ def one_server(mode: str, runs: int) -> list[dict]:
                 page.locator(".st-key-train_button button").click()
                 page.wait_for_selector("text=· batch", timeout=600_000)
                 first = time.perf_counter() - clicked
-                chart = page.locator(".st-key-train_chart").bounding_box()
+                chart = page.locator(".st-key-train_chart_area").bounding_box()
                 page.wait_for_selector("text=Done: stopped after epoch", timeout=600_000)
                 done = time.perf_counter() - clicked
                 rows.append(

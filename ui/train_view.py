@@ -210,7 +210,8 @@ def _live_panel() -> None:
     best = result.best_epoch if result else None
     stopped = result.epochs_run if result and result.stopped_early else None
     spec = charts.history_chart(history, "loss", _titles("loss"), job.config.epochs, running, best, stopped)
-    st.vega_lite_chart(spec, width="stretch", key="train_chart")
+    with st.container(key="train_chart_area"):  # A stable handle for tests and benchmarks.
+        st.vega_lite_chart(spec, width="stretch", key="train_chart")
     if history.get("loss"):
         _history_table(history)
 

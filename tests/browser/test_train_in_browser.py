@@ -46,7 +46,7 @@ def test_train_shows_progress_then_done_with_the_chart_above_the_fold(projector,
     page.locator(f"{key('train_button')} button").click()
     page.wait_for_selector(f"text={words['batch']}", timeout=180_000)
     screenshot(page, f"train-running-projector-{language}")
-    chart = page.locator(key("train_chart"))
+    chart = page.locator(key("train_chart_area"))
     chart.wait_for(timeout=30_000)
     box = chart.bounding_box()
     assert box is not None and box["y"] + 0.5 * box["height"] < PROJECTOR["height"]  # The chart is in sight.
@@ -57,7 +57,7 @@ def test_train_shows_progress_then_done_with_the_chart_above_the_fold(projector,
     assert seen.index(words["batch"]) < seen.index(words["done"])
     if READY[language] in seen:
         assert seen.index(READY[language]) < seen.index(words["batch"])
-    box = page.locator(key("train_chart")).bounding_box()
+    box = page.locator(key("train_chart_area")).bounding_box()
     assert box is not None and box["y"] < PROJECTOR["height"]
     assert_no_error(page)
     screenshot(page, f"train-done-projector-{language}")
