@@ -5,8 +5,8 @@
 Two servers, one after the other: "cold" with the ready process switched off
 (CNN_WARM_TRAINING_SECONDS=0, each run starts its own process, as before), "ready" as shipped
 (the Train page makes a process ready when it opens). Each run is the quick recipe on 3,000
-images; before pressing Train the bench waits until the ready process has gone quiet (imported,
-loaded, warmed up), as a teacher's explanation would. It prints the seconds to the first
+images; before pressing Train the bench waits until the server's log says the process is ready
+(imported, loaded, warmed up), as a teacher's explanation would. It prints the seconds to the first
 "· batch" on the page, to "Done", the elapsed time the page showed at Done, whether the loss
 chart was above the fold at the first batch, and the ready process's memory.
 """
@@ -14,53 +14,26 @@ chart was above the fold at the first batch, and the ready process's memory.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import time
 from pathlib import Path
 
-from bench.memory import descendants, rss_mb
+from bench.memory import rss_mb
+from cnn import config
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 
 PASSCODE = "bench-first-batch"
 PROJECTOR = {"width": 1280, "height": 720}
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _training_processes(app_pid: int) -> list[int]:
-    found = []
-    for pid in descendants(app_pid):
-        try:
-            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                found.append(pid)
-        except OSError:
-            continue
-    return found
-
-
-def wait_until_quiet(app_pid: int, timeout: float = 600.0) -> tuple[int | None, float]:
-    """Wait until the ready training process has stopped using CPU; return its pid and wait in seconds."""
+def wait_until_ready(log: Path, count: int, timeout: float = 900.0) -> tuple[int | None, float]:
+    """Wait until the server's log says a training process is ready for the `count`-th time; return its pid."""
     started = time.monotonic()
-    last, quiet_since = None, None
     while time.monotonic() - started < timeout:
-        pids = _training_processes(app_pid)
-        if pids:
-            try:
-                now = _cpu_seconds(pids[0])
-            except OSError:
-                now = None
-            if now is not None and last is not None and now - last < 0.02:
-                quiet_since = quiet_since or time.monotonic()
-                if time.monotonic() - quiet_since > 2.0:
-                    return pids[0], time.monotonic() - started
-            else:
-                quiet_since = None
-            last = now
+        found = re.findall(r"a training process is ready \(pid (\d+)\)", log.read_text(errors="replace"))
+        if len(found) >= count:
+            return int(found[count - 1]), time.monotonic() - started
         time.sleep(0.25)
     return None, time.monotonic() - started
 
@@ -85,8 +58,9 @@ def one_server(mode: str, runs: int) -> list[dict]:
             page.locator(".st-key-train_recipe").get_by_text("Quick, for class", exact=True).click()
             wait_idle(page)
             choose(page, "train_images", "3,000")
-            for _ in range(runs):
-                ready_pid, waited = (None, 0.0) if mode == "cold" else wait_until_quiet(process.pid)
+            log = config.PROJECT_DIR / "artifacts" / f"streamlit-{port}.log"
+            for run in range(runs):
+                ready_pid, waited = (None, 0.0) if mode == "cold" else wait_until_ready(log, run + 1)
                 memory = rss_mb(ready_pid) if ready_pid else None
                 time.sleep(3)  # Let the server and the browser settle too.
                 clicked = time.perf_counter()
@@ -117,10 +91,11 @@ def one_server(mode: str, runs: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--modes", nargs="+", choices=("cold", "ready"), default=["cold", "ready"])
     args = parser.parse_args()
-    rows = one_server("cold", args.runs) + one_server("ready", args.runs)
+    rows = [row for mode in args.modes for row in one_server(mode, args.runs)]
     print(f"{'':6} {'first batch s':>14} {'Done s':>8} {'chart above fold':>17} {'ready process MB':>17}")
-    for mode in ("cold", "ready"):
+    for mode in args.modes:
         mine = [row for row in rows if row["mode"] == mode]
         firsts = ", ".join(f"{row['first_batch']:.1f}" for row in mine)
         dones = statistics.median(row["done"] for row in mine)

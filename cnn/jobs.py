@@ -141,6 +141,7 @@ def _warm_child(data_dir: str, connection, stop_event) -> None:
         _LOADED[data_dir] = data.load_dataset(data_dir)
         train(WARM_UP, _LOADED[data_dir])
         connection.send(("ready", os.getpid()))
+        print(f"cnn: a training process is ready (pid {os.getpid()})", file=sys.stderr, flush=True)
     except Exception as error:  # The parent then trains in a new process, which reports the same error.
         with contextlib.suppress(OSError):
             connection.send(("failed", f"{type(error).__name__}: {error}"))
