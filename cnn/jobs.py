@@ -136,10 +136,11 @@ def _warm_child(data_dir: str, connection, stop_event) -> None:
         os.nice(TRAINING_NICENESS)  # Getting ready must not slow down the students drawing meanwhile.
     try:
         from cnn import data
-        from cnn.train import train
+        from cnn.train import bfloat16_speed_ratio, train
 
         _LOADED[data_dir] = data.load_dataset(data_dir)
         train(WARM_UP, _LOADED[data_dir])
+        bfloat16_speed_ratio()  # The quick recipe's probe, answered before its run.
         connection.send(("ready", os.getpid()))
         print(f"cnn: a training process is ready (pid {os.getpid()})", file=sys.stderr, flush=True)
     except Exception as error:  # The parent then trains in a new process, which reports the same error.
