@@ -10,7 +10,7 @@ ui/*_view.py; this session's training run is kept in ui/runs.py; the model side 
 import streamlit as st
 
 from cnn import config
-from ui import classroom, model_panel, registry, runs, state, status, streamlit_fixes
+from ui import classroom, model_panel, registry, runs, state, status, streamlit_fixes, warm
 from ui.text import LANGUAGE_NAMES, t
 
 streamlit_fixes.keep_keras_state_between_runs()
@@ -38,6 +38,8 @@ state.sync_language_to_url()
 streamlit_fixes.page_style(st.session_state.language)
 # The class code and a teacher link's passcode come with the address.
 classroom.init_from_url()
+# Architecture and Samples then open at once on their first visit (ui/warm.py).
+warm.start(teacher=classroom.is_teacher())
 with st.sidebar:
     classroom.sidebar()
 

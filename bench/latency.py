@@ -169,7 +169,7 @@ def stroke_latencies(page, strokes: int) -> tuple[list[float], int]:
     for index in range(strokes):
         position = index % len(TROUSER_STROKES)
         if position == 0 and index > 0:
-            canvas_button(page, "draw_canvas", "Reset canvas & history")
+            canvas_button(page, "draw_clear")
             page.wait_for_function(f"({BARS_SIGNATURE})() === ''", timeout=30_000)
             wait_idle(page)
         before = page.evaluate(BARS_SIGNATURE)

@@ -171,7 +171,7 @@ async def student(
             if strokes % STROKES_BEFORE_CLEAR == 0:
                 # Like a student, draw again once the page shows the canvas empty: a stroke drawn before
                 # the cleared canvas arrives would be wiped with the old ones.
-                await page.locator(".st-key-draw_canvas button[title='Reset canvas & history']").click()
+                await page.locator(".st-key-draw_clear button").click()
                 try:
                     await page.wait_for_function(
                         "() => !document.querySelector('.st-key-draw_prediction img')"

@@ -11,6 +11,11 @@ run cannot take the server down, and the run's memory goes back to the system wh
 ends. The child sends progress through a pipe and hands the best model back as a
 `.keras` file. It stops by itself when the server goes away. Nothing here knows about
 Streamlit.
+
+Starting such a process costs a TensorFlow import and a dataset load, many seconds on a
+laptop, so the board can keep one process made ready in advance (`TrainingBoard.warm_up`,
+called when the Train page opens): the next run is handed to it and starts at once, and it
+is given back when nobody has wanted it for `warm_idle_seconds`.
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ TEACHER_PRIORITY, STUDENT_PRIORITY = 0, 1
 TRAINING_NICENESS = 10
 # Batch progress reaches the parent at most this often; epoch events always go through.
 PROGRESS_INTERVAL = 0.2
+# A process made ready for the next run goes away when nobody has opened the Train page for this long.
+WARM_IDLE_SECONDS = 180.0
+# The warm process trains this throwaway run once, so that TensorFlow's first-run costs are paid before Train.
+WARM_UP = TrainConfig.fast(epochs=1, train_limit=64, val_limit=32)
+# Datasets a warm process has loaded already, by folder (set only in that process).
+_LOADED: dict = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,14 +98,14 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
     """Train in the child process and report through `connection` (runs with the 'spawn' start method)."""
     # Where lowering the priority is not allowed, train at the same one, still in our own process.
     with contextlib.suppress(OSError):
-        os.nice(TRAINING_NICENESS)
+        os.nice(max(0, TRAINING_NICENESS - os.nice(0)))  # A warm process is lowered already.
     parent = os.getppid()
     try:
         from cnn import data
         from cnn.model_files import save_model_atomically
         from cnn.train import train
 
-        dataset = data.load_dataset(data_dir)
+        dataset = _LOADED.get(data_dir) or data.load_dataset(data_dir)
         last_sent = 0.0
 
         def report(progress: Progress) -> None:
@@ -115,6 +126,78 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
         connection.send(("failed", f"{type(error).__name__}: {error}"))
     finally:
         connection.close()
+
+
+def _warm_child(data_dir: str, connection, stop_event) -> None:
+    """Get ready to train (TensorFlow imported, the dataset loaded, one tiny run done), then wait for a run.
+
+    The parent sends ("train", config, model_path) and the run goes on as in `_child`, on the same
+    connection; anything else, or the parent going away, ends the process without training.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(TRAINING_NICENESS)  # Getting ready must not slow down the students drawing meanwhile.
+    try:
+        from cnn import data
+        from cnn.train import bfloat16_speed_ratio, train
+
+        _LOADED[data_dir] = data.load_dataset(data_dir)
+        train(WARM_UP, _LOADED[data_dir])
+        bfloat16_speed_ratio()  # The quick recipe's probe, answered before its run.
+        connection.send(("ready", os.getpid()))
+        print(f"cnn: a training process is ready (pid {os.getpid()})", file=sys.stderr, flush=True)
+    except Exception as error:  # The parent then trains in a new process, which reports the same error.
+        with contextlib.suppress(OSError):
+            connection.send(("failed", f"{type(error).__name__}: {error}"))
+        connection.close()
+        return
+    try:
+        message = connection.recv()
+    except (EOFError, OSError):  # The server is gone or gave this process back.
+        return
+    if message[0] != "train":
+        connection.close()
+        return
+    _, train_config, model_path = message
+    _child(train_config, data_dir, model_path, connection, stop_event)
+
+
+class WarmProcess:
+    """A training process made ready in advance: the next run on its dataset folder starts at once."""
+
+    def __init__(self, context, data_dir: str):
+        self.data_dir = data_dir
+        self.stop_event = context.Event()
+        self.connection, child_end = context.Pipe(duplex=True)
+        self.process = context.Process(
+            target=_warm_child, args=(data_dir, child_end, self.stop_event), name="cnn-train-warm", daemon=True
+        )
+        with _no_main_script():
+            self.process.start()
+        child_end.close()  # EOF on our end then means the process is gone.
+        self.ready = False
+        self.created = time.monotonic()
+
+    def check(self) -> bool:
+        """Return whether the process is ready for a run (reading its "ready" message if it came)."""
+        if not self.ready and self.process.is_alive():
+            with contextlib.suppress(EOFError, OSError):
+                while self.connection.poll(0):
+                    kind, _ = self.connection.recv()
+                    self.ready = kind == "ready"
+        return self.ready and self.process.is_alive()
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def close(self) -> None:
+        """Give the process back to the system."""
+        with contextlib.suppress(OSError):
+            self.connection.send(("quit",))
+        self.connection.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
 
 
 class TrainingJob:
@@ -145,6 +228,7 @@ class TrainingJob:
         self.started: float | None = None
         self.finished: float | None = None
         self.last_seen = time.monotonic()
+        self.pid: int | None = None  # the training process's, once it trains
         self._thread = threading.Thread(target=self._run, name=f"train-{self.id}", daemon=True)
 
     def start(self) -> None:
@@ -209,20 +293,30 @@ class TrainingJob:
     def _train_in_child(self, model_path: Path) -> tuple:
         from cnn import numpy_model
 
-        receiver, sender = self._context.Pipe(duplex=False)
-        process = self._context.Process(
-            target=_child,
-            args=(self.config, self._data_dir, str(model_path), sender, self._stop),
-            name=f"cnn-train-{self.id}",
-            daemon=True,
-        )
-        with _no_main_script():
-            process.start()
-        sender.close()  # Only the child writes; EOF then means the child is gone.
+        warm = self._board.take_warm(self._data_dir)
+        if warm is not None:  # Made ready in advance: TensorFlow and the data are loaded already.
+            process, receiver, child_stop = warm.process, warm.connection, warm.stop_event
+            self.pid = process.pid
+            receiver.send(("train", self.config, str(model_path)))
+        else:
+            receiver, sender = self._context.Pipe(duplex=False)
+            child_stop = self._stop
+            process = self._context.Process(
+                target=_child,
+                args=(self.config, self._data_dir, str(model_path), sender, self._stop),
+                name=f"cnn-train-{self.id}",
+                daemon=True,
+            )
+            with _no_main_script():
+                process.start()
+            self.pid = process.pid
+            sender.close()  # Only the child writes; EOF then means the child is gone.
         try:
             while True:
                 if self._orphaned():
                     self._stop.set()  # Nobody has looked for a while: the tab was closed.
+                if self._stop.is_set():
+                    child_stop.set()  # A warm process has its own event, made before this run existed.
                 if not receiver.poll(0.5):
                     if not process.is_alive() and not receiver.poll(0):
                         return FAILED, None, f"The training process ended unexpectedly (exit code {process.exitcode})."
@@ -269,6 +363,7 @@ class TrainingBoard:
         keep_finished: int = 20,
         orphan_after: float | None = 90.0,
         max_queued: int | None = None,
+        warm_idle_seconds: float = WARM_IDLE_SECONDS,
     ):
         if max_running < 1:
             raise ValueError("max_running must be at least 1.")
@@ -281,6 +376,62 @@ class TrainingBoard:
         self.slot = threading.BoundedSemaphore(max_running)
         self._jobs: collections.OrderedDict[str, TrainingJob] = collections.OrderedDict()
         self._lock = threading.Lock()
+        self.warm_idle_seconds = warm_idle_seconds
+        self._warm: WarmProcess | None = None
+        self._warm_wanted = 0.0
+        self._context = multiprocessing.get_context("spawn")
+
+    def warm_up(self, data_dir: str | Path) -> None:
+        """Have a process ready for the next run on `data_dir` (call it while someone may press Train).
+
+        Nothing starts while a run trains: getting ready would take CPU from it. The process goes
+        when nobody has called this for `warm_idle_seconds`.
+        """
+        data_dir = str(data_dir)
+        if self.warm_idle_seconds <= 0:
+            return  # Switched off: every run starts its own process.
+        with self._lock:
+            self._warm_wanted = time.monotonic()
+            if self._warm is not None and self._warm.alive() and self._warm.data_dir == data_dir:
+                return
+            if any(job.state == RUNNING for job in self._jobs.values()):
+                return
+            old, self._warm = self._warm, WarmProcess(self._context, data_dir)
+        if old is not None:
+            old.close()
+        threading.Thread(target=self._give_back_when_idle, name="train-warm-idle", daemon=True).start()
+
+    def warm_process(self) -> WarmProcess | None:
+        """Return the process made ready for the next run, if there is one."""
+        with self._lock:
+            return self._warm
+
+    def take_warm(self, data_dir: str, timeout: float = 300.0) -> WarmProcess | None:
+        """Take the ready process for a run on `data_dir`, waiting while it still gets ready; None if there is none."""
+        with self._lock:
+            warm, self._warm = self._warm, None
+        if warm is None:
+            return None
+        deadline = time.monotonic() + timeout
+        while warm.data_dir == data_dir and warm.alive() and not warm.check() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if warm.data_dir == data_dir and warm.check():
+            return warm
+        warm.close()
+        return None
+
+    def _give_back_when_idle(self) -> None:
+        while True:
+            time.sleep(min(2.0, max(0.05, self.warm_idle_seconds / 4)))
+            with self._lock:
+                warm = self._warm
+                if warm is None:
+                    return
+                if warm.alive() and time.monotonic() - self._warm_wanted < self.warm_idle_seconds:
+                    continue
+                self._warm = None
+            warm.close()
+            return
 
     def submit(
         self, train_config: TrainConfig, data_dir: str | Path, owner: str, priority: int = STUDENT_PRIORITY

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import functools
 import json
 import os
 import platform
@@ -133,6 +134,7 @@ def learning_rate(train_config: TrainConfig, steps_per_epoch: int) -> float | ke
     )
 
 
+@functools.cache  # The CPU does not change while a process lives; a ready training process asks in advance.
 def bfloat16_speed_ratio(reps: int = 20) -> float:
     """Return how long a bfloat16 training step of the chapter's main convolution takes against float32.
 

@@ -203,7 +203,8 @@ def test_the_quick_recipe_trains_the_quick_preset():
     app = open_app("en")
     app.segmented_control(key="train_recipe").set_value("quick").run()
     preset = TrainConfig.quick()
-    assert any(f"{preset.epochs} epochs, batch {preset.batch_size}" in i.value for i in app.info)
+    # Folded under a one-line expander, so that the live chart stays above a projector's fold.
+    assert any(f"{preset.epochs} epochs, batch {preset.batch_size}" in m.value for m in app.expander[0].markdown)
     assert "train_epochs" not in [s.key for s in app.slider]  # The preset's values are fixed.
     app.selectbox(key="train_images").set_value(1_000)
     app.button(key="train_button").click().run()
@@ -212,3 +213,18 @@ def test_the_quick_recipe_trains_the_quick_preset():
     job.stop()
     job.join(120)
     assert not app.exception
+
+
+def test_the_train_table_names_its_columns_in_the_pages_language():
+    def table():
+        import streamlit as st
+
+        from ui import train_view
+
+        st.session_state.language = "ko"
+        train_view._history_table({"loss": [0.5], "val_loss": [0.4], "accuracy": [0.81], "val_accuracy": [0.86]})
+
+    app = AppTest.from_function(table, default_timeout=60).run()
+    frame = app.dataframe[0].value
+    assert list(frame.columns) == ["에포크", "훈련 손실", "검증 손실", "훈련 정확도", "검증 정확도"]
+    assert frame["검증 정확도"][0] == pytest.approx(86.0)  # shown as a percentage, not 0.86

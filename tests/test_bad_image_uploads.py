@@ -135,8 +135,8 @@ def test_the_message_is_in_the_students_language():
 
 
 def test_an_empty_canvas_gives_a_hint_not_an_error():
-    from ui import draw_view
+    from ui import canvas
 
-    assert draw_view.canvas_input(None) is None
-    assert draw_view.canvas_input(np.full((280, 280, 4), 255, dtype=np.uint8)) is None
-    assert draw_view.canvas_input(np.zeros((280, 280, 4), dtype=np.uint8)) is None  # fully transparent
+    assert canvas.canvas_input(None) is None
+    assert canvas.canvas_input(np.full((280, 280, 4), 255, dtype=np.uint8)) is None
+    assert canvas.canvas_input(np.zeros((280, 280, 4), dtype=np.uint8)) is None  # fully transparent

@@ -185,3 +185,62 @@ def test_the_teachers_run_goes_before_students_and_a_full_queue_refuses_students
     assert student.view().state == jobs.STOPPED and student.view().started is None
     teacher.stop()
     teacher.join(120)
+
+
+def wait_until_ready(board) -> jobs.WarmProcess:
+    wait_for(lambda: board.warm_process() is not None and board.warm_process().check(), timeout=180)
+    return board.warm_process()
+
+
+def test_a_process_made_ready_in_advance_takes_the_next_run(dataset):
+    board = jobs.TrainingBoard(max_running=1)
+    board.warm_up(dataset.source)
+    warm = wait_until_ready(board)
+    board.warm_up(dataset.source)  # The page opening again keeps the same process.
+    assert board.warm_process() is warm
+    job = board.submit(TINY, dataset.source, owner="teacher")
+    job.join(120)
+    view = job.view()
+    assert view.state == jobs.FINISHED, view.error
+    assert job.pid == warm.process.pid and view.result.epochs_run == 2
+    assert board.warm_process() is None  # Used once: the next one is made when the page asks again.
+    wait_for(lambda: not warm.alive(), timeout=30)
+    assert slot_is_free(board)
+
+
+def test_stop_reaches_a_run_in_a_ready_process_and_keeps_the_best(dataset):
+    board = jobs.TrainingBoard(max_running=1)
+    board.warm_up(dataset.source)
+    wait_until_ready(board)
+    with Watching(board.submit(LONG, dataset.source, owner="teacher")) as job:
+        wait_for(lambda: job.view().progress is not None)
+        job.stop()
+        job.join(60)
+    assert job.view().state == jobs.STOPPED and job.view().result is not None
+    assert job.view().result.epochs_run < LONG.epochs
+
+
+def test_a_ready_process_nobody_wants_is_given_back(dataset):
+    board = jobs.TrainingBoard(warm_idle_seconds=0.5)
+    board.warm_up(dataset.source)
+    warm = board.warm_process()
+    wait_for(lambda: board.warm_process() is None and not warm.alive(), timeout=60)
+
+
+def test_no_process_gets_ready_while_a_run_trains(dataset):
+    board = jobs.TrainingBoard(max_running=1)
+    with Watching(board.submit(LONG, dataset.source, owner="a")) as job:
+        wait_for(lambda: job.view().state == jobs.RUNNING)
+        board.warm_up(dataset.source)
+        assert board.warm_process() is None
+        job.stop()
+        job.join(60)
+
+
+def test_a_ready_process_that_cannot_load_the_data_leaves_the_run_to_report_it(tmp_path):
+    board = jobs.TrainingBoard(max_running=1)
+    board.warm_up(tmp_path / "no-data-here")
+    failed = board.submit(TINY, tmp_path / "no-data-here", owner="a")
+    failed.join(180)
+    assert failed.view().state == jobs.FAILED and "DatasetError" in failed.view().error
+    assert slot_is_free(board)

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn import config, plots
-from ui import draw_view, prediction, registry, state
+from ui import canvas, prediction, registry, state
 from ui.text import language, t
 
 SOURCES = ("sample", "drawing", "upload")
@@ -21,7 +21,7 @@ def _filters_png(token: str, lang: str, _model) -> bytes:
     return plots.to_png(figure, dpi=100)
 
 
-def _focus_image(source: str) -> np.ndarray | None:
+def _focus_image(source: str, drawing_model: bool) -> np.ndarray | None:
     """Return the (28, 28, 1) image the student picked, or None with a hint shown."""
     if source == "sample":
         dataset = state.dataset_or_explain()
@@ -33,10 +33,10 @@ def _focus_image(source: str) -> np.ndarray | None:
         return dataset.val.head(index + 1).scaled()[index]
     if source == "drawing":
         st.caption(t("inside.draw_hint"))
-        result = draw_view.canvas(
-            key="inside_canvas", brush_width=config.DEFAULT_BRUSH_WIDTH, initial=st.session_state.get("draw_json")
-        )
-        image = draw_view.canvas_input(result.image_data if result is not None else None)
+        # The same drawing as the Draw page's: analysed at once, and strokes here show there too.
+        brush = st.session_state.get("brush_width", config.DEFAULT_BRUSH_WIDTH)
+        image = canvas.canvas_input(canvas.draw("inside_canvas", brush), drawing_model)
+        canvas.buttons("inside")
         if image is None:
             st.info(t("draw.empty"))
         return image
@@ -61,7 +61,7 @@ def _image_panel(entry: state.ModelEntry, model) -> None:
     )
     left, right = st.columns([2, 3], gap="large")
     with left:
-        image = _focus_image(source)
+        image = _focus_image(source, entry.kind == state.DRAWING)
     if image is None:
         return
     with right:
@@ -103,3 +103,4 @@ def render() -> None:
     st.image(_filters_png(entry.token, plots.usable_language(language()), model), width=760)
     st.subheader(t("inside.focus"))
     _image_panel(entry, model)
+    canvas.touch_support()

@@ -40,6 +40,8 @@ MAX_QUEUED_STUDENT_RUNS = 5
 # The validation sample picked on the Samples page: a plain session key, not a widget's, so that it
 # outlives the page (Streamlit drops a widget's state when its page is left) and Inside can read it.
 PICKED_SAMPLE = "sample_index"
+# How long a training process made ready in advance waits for a run (0 switches it off; see cnn/jobs.py).
+WARM_TRAINING_SECONDS = float(os.environ.get("CNN_WARM_TRAINING_SECONDS", jobs.WARM_IDLE_SECONDS))
 # After the dataset failed to load (missing, corrupt, no network for the download),
 # pages say so at once for this long instead of trying again on every click.
 DATASET_RETRY_SECONDS = 60.0
@@ -189,7 +191,9 @@ def _read_json(path: Path) -> dict | None:
 @st.cache_resource(show_spinner=False)
 def training_board() -> jobs.TrainingBoard:
     """Return the server's one training board (see cnn.jobs)."""
-    return jobs.TrainingBoard(max_running=MAX_RUNNING_TRAININGS, max_queued=MAX_QUEUED_STUDENT_RUNS)
+    return jobs.TrainingBoard(
+        max_running=MAX_RUNNING_TRAININGS, max_queued=MAX_QUEUED_STUDENT_RUNS, warm_idle_seconds=WARM_TRAINING_SECONDS
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -317,7 +317,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.recipe_chapter": {"ko": "교재 그대로", "en": "The chapter's"},
     "train.recipe_quick": {"ko": "수업용 빠른 훈련", "en": "Quick, for class"},
     "train.quick_help": {
-        "ko": "같은 신경망과 데이터를 3분의 1 이하의 시간에 훈련합니다: 에포크 {epochs}번, 배치 {batch}, "
+        "ko": "같은 신경망과 데이터를 3분의 1 이하의 시간에 훈련합니다. 에포크 {epochs}번, 배치 {batch}, "
         "학습률은 {warmup} 에포크 동안 {rate}까지 올라갔다가 코사인 곡선으로 0까지 내려갑니다. "
         "큰 배치가 CPU 두 개를 더 잘 쓰고, 줄어드는 학습률이 짧은 훈련을 마무리해 줍니다. "
         "짧은 훈련에서는 과대적합할 틈이 적어 드롭아웃을 {dropout}로 낮췄습니다. "
@@ -328,9 +328,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "little time to overfit, which is why dropout is lowered to {dropout}. Where this CPU computes "
         "bfloat16 faster, it trains in that format; the saved model is float32.",
     },
+    "train.quick_about": {
+        "ko": "빠른 훈련은 무엇이 다른가요? (배치, 학습률 일정, bfloat16)",
+        "en": "What is different in the quick recipe? (batch, learning-rate schedule, bfloat16)",
+    },
+    "train.settings": {"ko": "훈련 설정", "en": "Settings"},
     "train.epochs": {"ko": "최대 에포크", "en": "Maximum epochs"},
     "train.epochs_help": {
-        "ko": "훈련 세트를 몇 번 반복할지 정합니다. 조기 종료가 더 일찍 멈출 수 있습니다.",
+        "ko": "훈련 세트를 반복할 최대 횟수입니다. 조기 종료로 더 일찍 멈출 수 있습니다.",
         "en": "How many passes over the training set; early stopping may end sooner.",
     },
     "train.patience": {"ko": "조기 종료 인내 (patience)", "en": "Early-stopping patience"},
@@ -380,7 +385,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "다른 학생의 훈련이 곧 시작됩니다.",
         "en": "Another student's run is about to start.",
     },
-    "train.starting": {"ko": "훈련을 준비하는 중...", "en": "Getting ready to train..."},
+    "train.starting": {
+        "ko": "훈련을 준비하는 중... (누른 지 {elapsed})",
+        "en": "Getting ready to train... ({elapsed} since you pressed Train)",
+    },
     "train.validating": {"ko": "에포크 {epoch} 검증 중...", "en": "Scoring epoch {epoch} on the validation set..."},
     "train.epoch_progress": {
         "ko": "에포크 {epoch}/{epochs} · 배치 {batch}/{batches}",
@@ -389,6 +397,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.overall_progress": {
         "ko": "전체 진행 · 경과 {elapsed} · 남은 시간 약 {eta}",
         "en": "Overall · elapsed {elapsed} · about {eta} left",
+    },
+    "train.overall_estimating": {
+        "ko": "전체 진행 · 경과 {elapsed} · 남은 시간 계산 중",
+        "en": "Overall · elapsed {elapsed} · working out the time left",
     },
     "train.running_loss": {
         "ko": "현재 에포크 손실 {loss:.4f} · 정확도 {accuracy:.3f}",
@@ -416,7 +428,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "You already have a training run; stop it first.",
     },
     "train.invalid": {"ko": "설정을 확인하세요: {error}", "en": "Please check the settings: {error}"},
-    "train.table_epoch": {"ko": "에포크", "en": "epoch"},
+    "train.table_epoch": {"ko": "에포크", "en": "Epoch"},
+    "train.table_loss": {"ko": "훈련 손실", "en": "Loss"},
+    "train.table_val_loss": {"ko": "검증 손실", "en": "Validation loss"},
+    "train.table_accuracy": {"ko": "훈련 정확도", "en": "Accuracy"},
+    "train.table_val_accuracy": {"ko": "검증 정확도", "en": "Validation accuracy"},
     # Curves
     "curves.header": {"ko": "학습 곡선", "en": "Learning curves"},
     "curves.intro": {
@@ -531,12 +547,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "캔버스에 옷을 그리면 여기에 예측이 나타납니다.",
         "en": "Draw a garment on the canvas and the prediction appears here.",
     },
-    "draw.toolbar": {
-        "ko": "캔버스를 가리키면 위에 도구 막대가 나타납니다: "
-        ":material/undo: 마지막 획 되돌리기, :material/delete: 모두 지우기.",
-        "en": "Point at the canvas for its toolbar: :material/undo: takes back the last stroke, "
-        ":material/delete: clears it all.",
-    },
+    "draw.undo": {"ko": "되돌리기", "en": "Undo"},
+    "draw.clear": {"ko": "모두 지우기", "en": "Clear"},
     # Upload
     "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
     "upload.hint": {
@@ -614,8 +626,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "inside.source_drawing": {"ko": "그림", "en": "Drawing"},
     "inside.source_upload": {"ko": "올린 사진", "en": "Upload"},
     "inside.draw_hint": {
-        "ko": "여기에 그리면 특성 맵과 히트맵이 바로 바뀝니다. '그리기' 화면의 그림에서 시작합니다.",
-        "en": "Draw here and the maps follow each stroke; it starts from the Draw page's drawing.",
+        "ko": "'그리기' 화면의 그림입니다. 여기에 더 그리면 특성 맵과 히트맵이 획마다 바뀝니다.",
+        "en": "The Draw page's drawing. Draw more here and the maps follow each stroke.",
     },
     "inside.no_upload": {
         "ko": "먼저 '사진 올리기'에서 이미지를 올리세요.",

@@ -97,9 +97,9 @@ def wait_for_answer(page, name: str, timeout: float = 30_000) -> None:
     )
 
 
-def canvas_button(page, canvas_key: str, title: str) -> None:
-    """Press a button of a canvas's own toolbar ("Undo", "Redo", "Reset canvas & history") and let the page settle."""
-    page.locator(f"{key(canvas_key)} button[title='{title}']").click()
+def canvas_button(page, name: str) -> None:
+    """Press a canvas's page button by its key ("draw_undo", "draw_clear") and let the page settle."""
+    page.locator(f"{key(name)} button").click()
     wait_idle(page)
 
 

@@ -108,7 +108,7 @@ def test_drawing_trousers_shows_trouser_on_top_with_bars(page, app_url):
     assert prediction.locator("[data-testid='stVegaLiteChart']").count() == 1
     assert prediction.locator("[data-testid='stImageContainer'] img").count() == 1  # the 28x28 model input
     screenshot(page, "draw-trousers-en")
-    canvas_button(page, "draw_canvas", "Reset canvas & history")
+    canvas_button(page, "draw_clear")
     wait_for_text(page, "draw_prediction", "Draw a garment")
     assert_no_error(page)
 
@@ -149,7 +149,7 @@ def test_undo_and_clear_keep_the_canvas_taking_strokes(page, app_url):
     legs = TROUSER_STROKES[1:3]
     one = stroke_shows(legs[0])
     two = stroke_shows(legs[1])
-    canvas_button(page, "draw_canvas", "Undo")
+    canvas_button(page, "draw_undo")
     page.wait_for_function(
         "([selector, one]) => document.querySelector(selector)?.getAttribute('src') === one",
         arg=[picture, one],
@@ -157,10 +157,10 @@ def test_undo_and_clear_keep_the_canvas_taking_strokes(page, app_url):
     )  # Undo shows the one-stroke picture again.
     assert stroke_shows(legs[1]) == two  # The same second stroke, taken again.
     for _ in range(2):
-        canvas_button(page, "draw_canvas", "Undo")
+        canvas_button(page, "draw_undo")
     wait_for_text(page, "draw_prediction", "Draw a garment")  # Undone down to an empty canvas.
     stroke_shows(legs[0])
-    canvas_button(page, "draw_canvas", "Reset canvas & history")
+    canvas_button(page, "draw_clear")
     wait_for_text(page, "draw_prediction", "Draw a garment")
     stroke_shows(legs[1])
     assert_no_error(page)
@@ -272,7 +272,7 @@ def test_an_ambiguous_drawing_says_not_sure_with_the_top_three(page, app_url, dr
         if answer.startswith(unsure_prefix):
             assert all(name in answer for name in names), f"{answer!r} should name {names}"
             break
-        canvas_button(page, "draw_canvas", "Reset canvas & history")
+        canvas_button(page, "draw_clear")
         wait_for_text(page, "draw_prediction", STRINGS["draw.empty"][language][:8])
     else:
         pytest.fail("none of the scribbles left the drawing model unsure on the real canvas")
