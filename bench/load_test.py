@@ -199,7 +199,7 @@ async def protocol_student(
     session = st_client.Session(url, "draw", {"lang": "en", "class": CLASS_CODE})
     try:
         opened = await session.open()
-        if not opened.finished or "draw_canvas" not in session.widgets:
+        if not opened.finished or session.latest("draw_canvas") not in session.widgets:
             errors.append("session: the Draw page did not load")
             return
         await asyncio.sleep(rng.uniform(0.3, 0.8))
@@ -211,8 +211,9 @@ async def protocol_student(
             jitter = rng.uniform(-10, 10)
             strokes.append([(x + jitter, y) for x, y in rng.choice(STROKES)])
             value = st_client.canvas_value(strokes, DEFAULT_BRUSH_WIDTH, CANVAS_SIZE)
+            canvas = session.latest("draw_canvas")
             try:
-                reply = await session.rerun({"draw_canvas": ("json_value", value)}, fragment_of="draw_canvas")
+                reply = await session.rerun({canvas: ("json_value", value)}, fragment_of=canvas)
                 if reply.exception:
                     errors.append("exception shown")
                 elif reply.finished and "imgs" in reply.elements:
@@ -225,11 +226,13 @@ async def protocol_student(
             if lesson is not None and lesson.send_every and count % lesson.send_every == 0:
                 await protocol_send(session, lesson, f"s{seed}n{count}t{int(time.time() * 10) % 100000}", errors)
             if count % STROKES_BEFORE_CLEAR == 0:
+                # The page's Clear button: the page mounts a new, empty canvas under a new key.
                 strokes = []
-                empty = st_client.canvas_value([], DEFAULT_BRUSH_WIDTH, CANVAS_SIZE)
-                reply = await session.rerun({"draw_canvas": ("json_value", empty)}, fragment_of="draw_canvas")
-                if not reply.finished or reply.exception:
-                    errors.append("clear: failed")
+                canvas = session.latest("draw_canvas")
+                reply = await session.rerun(trigger="draw_clear", fragment_of=canvas)
+                session.forget(canvas)
+                if not reply.finished or reply.exception or session.latest("draw_canvas") == canvas:
+                    errors.append("clear: no new canvas")
             await asyncio.sleep(rng.uniform(*LOOK_SECONDS))
     except Exception as error:
         errors.append(f"session: {type(error).__name__}: {str(error)[:80]}")
@@ -241,7 +244,7 @@ async def protocol_send(session: st_client.Session, lesson: Lesson, nickname: st
     """Send the drawing to the class gallery as a student does: class, nickname, Send."""
     try:
         values = {"send_label": ("string_value", SEND_LABEL), "send_nickname": ("string_value", nickname)}
-        reply = await session.rerun(values, trigger="send_to_class", fragment_of="draw_canvas")
+        reply = await session.rerun(values, trigger="send_to_class", fragment_of=session.latest("draw_canvas"))
         text = " ".join(reply.texts)
         if "Sent as" in text:
             lesson.sent[nickname] = time.monotonic()

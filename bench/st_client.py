@@ -120,6 +120,15 @@ class Session:
             pressed.trigger_value = True
         return await self._run(message, timeout)
 
+    def latest(self, prefix: str) -> str:
+        """Return the newest key of a widget made anew as `prefix`_N (the Draw page's canvas after a clear)."""
+        numbered = [key for key in self.widgets if key.startswith(prefix + "_") and key[len(prefix) + 1 :].isdigit()]
+        return max(numbered, key=lambda key: int(key[len(prefix) + 1 :]), default=prefix)
+
+    def forget(self, key: str) -> None:
+        """Stop sending the state of widget `key` (one the page no longer shows)."""
+        self._values.pop(self.widgets.get(key, ""), None)
+
     async def close(self) -> None:
         if self._socket is not None:
             await self._socket.close()

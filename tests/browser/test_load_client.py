@@ -20,11 +20,14 @@ async def _draw_and_send(app_url: str, class_code: str) -> tuple[list, st_client
         opened = await session.open()
         assert opened.finished and not opened.exception
         replies = []
+        canvas = session.latest("draw_canvas")
         for count in range(1, len(TROUSER_STROKES) + 1):
             value = st_client.canvas_value(TROUSER_STROKES[:count], DEFAULT_BRUSH_WIDTH, CANVAS_SIZE)
-            replies.append(await session.rerun({"draw_canvas": ("json_value", value)}, fragment_of="draw_canvas"))
+            replies.append(await session.rerun({canvas: ("json_value", value)}, fragment_of=canvas))
         values = {"send_label": ("string_value", "Trouser"), "send_nickname": ("string_value", "protocol")}
-        sent = await session.rerun(values, trigger="send_to_class", fragment_of="draw_canvas")
+        sent = await session.rerun(values, trigger="send_to_class", fragment_of=canvas)
+        cleared = await session.rerun(trigger="draw_clear", fragment_of=canvas)
+        assert cleared.finished and session.latest("draw_canvas") != canvas  # Clear mounts a new canvas
         return replies, sent
     finally:
         await session.close()
