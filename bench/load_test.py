@@ -55,6 +55,8 @@ UPDATE_TIMEOUT_MS = 15_000
 STROKES_BEFORE_CLEAR = 6
 CLASS_CODE = "load-test"
 SEND_LABEL = "Trouser"
+# Seconds between the projector showing the join panel and the students starting.
+TEACHER_HEAD_START = 15
 # A protocol client's pace: seconds spent drawing a stroke, then looking at the bars.
 STROKE_SECONDS = (0.6, 1.6)
 LOOK_SECONDS = (0.5, 1.5)
@@ -96,11 +98,15 @@ async def send_to_class(page, lesson: Lesson, nickname: str, errors: list) -> No
         errors.append(f"send: {type(error).__name__}")
 
 
-async def projector(browser, url: str, lesson: Lesson, done: asyncio.Event) -> None:
+async def projector(browser, url: str, lesson: Lesson, done: asyncio.Event, shown: asyncio.Event) -> None:
     """The teacher's Gallery page on the projector: note when each sent drawing first shows up."""
     context = await browser.new_context(viewport={"width": 1280, "height": 720})
     page = await context.new_page()
     await page.goto(f"{url}/gallery?lang=en&class={CLASS_CODE}&teacher={lesson.passcode}", timeout=120_000)
+    try:
+        await page.locator(".st-key-class_gallery").wait_for(timeout=120_000)
+    finally:
+        shown.set()  # Even when the page never came, the students must not wait forever.
     while not done.is_set():
         try:
             text = await page.locator(".st-key-class_gallery").inner_text(timeout=2_000)
@@ -307,7 +313,14 @@ async def phase(
     if with_training:
         teacher = asyncio.create_task(trainer(browser, url, lesson, ready, done))
         await ready.wait()
-    wall = asyncio.create_task(projector(browser, url, lesson, watching)) if lesson.send_every else None
+    wall = None
+    if lesson.send_every:
+        # As in a lesson, the teacher's projector shows the join panel before the students join, and the
+        # server's warm-up after a teacher's first visit (ui/warm.py) has had its time.
+        shown = asyncio.Event()
+        wall = asyncio.create_task(projector(browser, url, lesson, watching, shown))
+        await shown.wait()
+        await asyncio.sleep(TEACHER_HEAD_START)
     with Peak(pid or 0, interval=1.0) as peak:
         await asyncio.gather(
             *(client(browser, url, seconds, seed, latencies, errors, lesson) for seed in range(sessions))
