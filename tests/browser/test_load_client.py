@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 from app_driver import TROUSER_STROKES
@@ -34,7 +35,9 @@ async def _draw_and_send(app_url: str, class_code: str) -> tuple[list, st_client
 
 
 def test_a_protocol_client_gets_the_bars_for_its_strokes_and_sends_to_the_gallery(app_url):
-    replies, sent = asyncio.run(_draw_and_send(app_url, "protocol-room"))
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        replies, sent = pool.submit(asyncio.run, _draw_and_send(app_url, "protocol-room")).result()
     for reply in replies:
         assert reply.finished and not reply.exception
         assert "imgs" in reply.elements and "vega_lite_chart" in reply.elements  # the 28x28 input and the bars
