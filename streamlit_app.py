@@ -60,5 +60,3 @@ page = st.navigation(pages, position="sidebar", expanded=True)
 if page.url_path != "":
     status.render()
 page.run()
-# Last, so its empty element adds no gap above anything (the Draw and Inside pages' canvases need it).
-streamlit_fixes.keep_canvas_toolbar_off_the_canvas()

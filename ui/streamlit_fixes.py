@@ -38,43 +38,6 @@ def keep_keras_state_between_runs() -> None:
         script_runner._clean_problem_modules = _close_pyplot_only
 
 
-# streamlit-drawable-canvas 0.13.0 keeps its toolbar, invisible (opacity 0) but still taking the
-# pointer, 1rem above the canvas and 49 px tall: it covers the canvas's top 33 px on the right half.
-# A stroke started there before the toolbar has slid up on hover (0.2 s) pressed the invisible
-# toolbar and drew nothing; on a touch screen, with no hover, every such stroke was lost, and a tap
-# there could hit the invisible "clear" button. The canvas lives in a shadow DOM, out of reach of the
-# page's CSS, so this script adds a rule to it: the toolbar always sits above the canvas and takes
-# the pointer only while it is shown. It runs once per browser tab and watches for new canvases.
-_CANVAS_TOOLBAR_SCRIPT = """<script>
-(() => {
-  if (window.__cnnCanvasToolbarFix) return;
-  window.__cnnCanvasToolbarFix = true;
-  const css = `
-    .dc-toolbar { top: -2.65rem; padding-bottom: 0; pointer-events: none; }
-    .dc-root:hover > .dc-toolbar, .dc-toolbar:focus-within, .dc-toolbar[data-pinned=true] { pointer-events: auto; }`;
-  const apply = () => {
-    for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
-      const root = host.shadowRoot;
-      if (root && root.querySelector('.dc-toolbar') && !root.querySelector('style[data-cnn-fix]')) {
-        const style = document.createElement('style');
-        style.dataset.cnnFix = 'canvas-toolbar';
-        style.textContent = css;
-        root.appendChild(style);
-      }
-    }
-  };
-  new MutationObserver(apply).observe(document.body, { childList: true, subtree: true });
-  setInterval(apply, 500);
-  apply();
-})();
-</script>"""
-
-
-def keep_canvas_toolbar_off_the_canvas() -> None:
-    """Stop the drawing canvas's hidden toolbar from swallowing strokes that start near its top edge."""
-    st.html(_CANVAS_TOOLBAR_SCRIPT, unsafe_allow_javascript=True)
-
-
 # The uploader's button and size line are drawn by Streamlit's front end in English; on Korean
 # pages CSS hides its words and writes Korean ones in their place. Korean breaks between words
 # (keep-all), as Korean print does, not inside them ("있습니/다").

@@ -10,6 +10,8 @@ from pathlib import Path
 from cnn import config, roles
 
 SCREENSHOTS = config.PROJECT_DIR / "artifacts" / "screenshots"
+# A classroom projector's screen, the size the lesson's pages are checked at.
+PROJECTOR = {"width": 1280, "height": 720}
 # Trousers as a student draws them on the 280x280 canvas: a waist, two long legs, then their inner edges.
 TROUSER_STROKES = [
     [(95, 25), (185, 25)],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_driver import PROJECTOR
 from app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 
 from cnn import config
@@ -37,6 +38,14 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def projector(browser):
+    context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     yield page
     context.close()

@@ -115,7 +115,7 @@ def test_drawing_trousers_shows_trouser_on_top_with_bars(page, app_url):
 
 def test_a_stroke_started_at_the_canvas_top_right_reaches_the_model(page, app_url):
     # The canvas's hidden toolbar used to lie over the top 33 px of its right half and swallow such
-    # a stroke (ui/streamlit_fixes.py). The mouse goes down the moment it arrives, as a pen would.
+    # a stroke; ui/canvas.py now hides it. The mouse goes down the moment it arrives, as a pen would.
     open_view(page, app_url, "draw")
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from app_driver import (
+    PROJECTOR,
     TROUSER_STROKES,
     assert_no_error,
     draw_stroke,
@@ -21,7 +22,6 @@ from ui.text import STRINGS
 
 pytestmark = pytest.mark.browser
 
-PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 

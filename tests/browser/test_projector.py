@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 import pytest
-from app_driver import SCREENSHOTS, assert_no_error, choose, key, wait_for_text, wait_idle
+from app_driver import PROJECTOR, SCREENSHOTS, assert_no_error, choose, key, wait_for_text, wait_idle
 from PIL import Image
 
 from cnn import roles
@@ -16,17 +16,8 @@ from ui.text import STRINGS
 
 pytestmark = pytest.mark.browser
 
-PROJECTOR = {"width": 1280, "height": 720}
 # Pages whose first visit waits for TensorFlow or 12,000 predictions on a busy machine.
 SLOW = 180_000
-
-
-@pytest.fixture
-def projector(browser):
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def settle(page) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from app_driver import assert_no_error, choose, key, open_view, screenshot, wait_idle
+from app_driver import PROJECTOR, assert_no_error, choose, key, open_view, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
-PROJECTOR = {"width": 1280, "height": 720}
 TEXT = {
     "en": {"quick": "Quick, for class", "images": "1,000", "batch": "· batch", "done": "Done: stopped"},
     "ko": {"quick": "수업용 빠른 훈련", "images": "1,000개", "batch": "· 배치", "done": "훈련 완료"},
@@ -23,14 +22,6 @@ WATCH = """(texts) => {
   window.__watch = setInterval(look, 50);
   look();
 }"""
-
-
-@pytest.fixture
-def projector(browser):
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
