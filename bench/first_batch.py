@@ -2,11 +2,13 @@
 
     .venv/bin/python -m bench.first_batch --runs 3
 
-Two servers, one after the other: "cold" with the ready process switched off
-(CNN_WARM_TRAINING_SECONDS=0, each run starts its own process, as before), "ready" as shipped
-(the Train page makes a process ready when it opens). Each run is the quick recipe on 3,000
-images; before pressing Train the bench waits until the server's log says the process is ready
-(imported, loaded, warmed up), as a teacher's explanation would. It prints the seconds to the first
+Three servers, one after the other: "cold" with the ready process switched off
+(CNN_WARM_TRAINING_SECONDS=0, each run starts its own process, as before), "ready" with a process
+made ready but not the run's model (CNN_PREPARE_NEXT_RUN=0), and "traced" as shipped (the Train
+page makes a process ready when it opens, and it builds and traces the model of the settings
+shown). Each run is the quick recipe on 3,000 images; before pressing Train the bench waits until
+the server's log says the process is ready (imported, loaded, warmed up, and for "traced" the
+model traced), as a teacher's explanation would. It prints the seconds to the first
 "· batch" on the page, to "Done", the elapsed time the page showed at Done, whether the loss
 chart was above the fold at the first batch, and the ready process's memory.
 """
@@ -25,14 +27,18 @@ from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_a
 
 PASSCODE = "bench-first-batch"
 PROJECTOR = {"width": 1280, "height": 720}
+MODES = ("cold", "ready", "traced")
+IMAGES = 3000  # The quick recipe on this many images, a run that is Done in well under a minute.
 
 
-def wait_until_ready(log: Path, count: int, timeout: float = 900.0) -> tuple[int | None, float]:
-    """Wait until the server's log says a training process is ready for the `count`-th time; return its pid."""
+def wait_until_ready(log: Path, count: int, traced: bool, timeout: float = 900.0) -> tuple[int | None, float]:
+    """Wait until the server's log says a training process is ready (and traced) the `count`-th time; return its pid."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        found = re.findall(r"a training process is ready \(pid (\d+)\)", log.read_text(errors="replace"))
-        if len(found) >= count:
+        text = log.read_text(errors="replace")
+        found = re.findall(r"a training process is ready \(pid (\d+)\)", text)
+        done = len(found) >= count and (not traced or text.count(f"built and traced ({IMAGES} images)") >= count)
+        if done:
             return int(found[count - 1]), time.monotonic() - started
         time.sleep(0.25)
     return None, time.monotonic() - started
@@ -46,6 +52,8 @@ def one_server(mode: str, runs: int) -> list[dict]:
     env = {"CNN_TEACHER_PASSCODE": PASSCODE}
     if mode == "cold":
         env["CNN_WARM_TRAINING_SECONDS"] = "0"
+    if mode == "ready":
+        env["CNN_PREPARE_NEXT_RUN"] = "0"
     port = free_port()
     process = start_app(port, env)
     rows = []
@@ -57,10 +65,10 @@ def one_server(mode: str, runs: int) -> list[dict]:
             wait_idle(page, timeout=300_000)
             page.locator(".st-key-train_recipe").get_by_text("Quick, for class", exact=True).click()
             wait_idle(page)
-            choose(page, "train_images", "3,000")
+            choose(page, "train_images", f"{IMAGES:,}")
             log = config.PROJECT_DIR / "artifacts" / f"streamlit-{port}.log"
             for run in range(runs):
-                ready_pid, waited = (None, 0.0) if mode == "cold" else wait_until_ready(log, run + 1)
+                ready_pid, waited = (None, 0.0) if mode == "cold" else wait_until_ready(log, run + 1, traced=mode == "traced")
                 memory = rss_mb(ready_pid) if ready_pid else None
                 time.sleep(3)  # Let the server and the browser settle too.
                 clicked = time.perf_counter()
@@ -91,7 +99,7 @@ def one_server(mode: str, runs: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--modes", nargs="+", choices=("cold", "ready"), default=["cold", "ready"])
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     args = parser.parse_args()
     rows = [row for mode in args.modes for row in one_server(mode, args.runs)]
     print(f"{'':6} {'first batch s':>14} {'Done s':>8} {'chart above fold':>17} {'ready process MB':>17}")

@@ -131,8 +131,10 @@ def _child(train_config: TrainConfig, data_dir: str, model_path: str, connection
 def _warm_child(data_dir: str, connection, stop_event) -> None:
     """Get ready to train (TensorFlow imported, the dataset loaded, one tiny run done), then wait for a run.
 
-    The parent sends ("train", config, model_path) and the run goes on as in `_child`, on the same
-    connection; anything else, or the parent going away, ends the process without training.
+    The parent sends ("prepare", config) for the run it expects next (its model is then built and
+    its steps traced in advance, `cnn.train.prepare`), and ("train", config, model_path) for the
+    run itself, which goes on as in `_child` on the same connection; anything else, or the parent
+    going away, ends the process without training.
     """
     with contextlib.suppress(OSError):
         os.nice(TRAINING_NICENESS)  # Getting ready must not slow down the students drawing meanwhile.
@@ -150,15 +152,30 @@ def _warm_child(data_dir: str, connection, stop_event) -> None:
             connection.send(("failed", f"{type(error).__name__}: {error}"))
         connection.close()
         return
-    try:
-        message = connection.recv()
-    except (EOFError, OSError):  # The server is gone or gave this process back.
+    from cnn.train import prepare
+
+    while True:
+        try:
+            message = connection.recv()
+            while message[0] == "prepare" and connection.poll(0):
+                message = connection.recv()  # Settings changed again meanwhile: only the latest matter.
+        except (EOFError, OSError):  # The server is gone or gave this process back.
+            return
+        if message[0] == "prepare":
+            expected = message[1]
+            # A run with other settings (or a failed preparation) just builds its own model.
+            with contextlib.suppress(Exception):
+                prepare(expected, _LOADED[data_dir])
+                connection.send(("prepared", expected))
+                images = expected.train_limit or "all"
+                print(f"cnn: the next run's model is built and traced ({images} images)", file=sys.stderr, flush=True)
+            continue
+        if message[0] != "train":
+            connection.close()
+            return
+        _, train_config, model_path = message
+        _child(train_config, data_dir, model_path, connection, stop_event)
         return
-    if message[0] != "train":
-        connection.close()
-        return
-    _, train_config, model_path = message
-    _child(train_config, data_dir, model_path, connection, stop_event)
 
 
 class WarmProcess:
@@ -176,14 +193,26 @@ class WarmProcess:
         child_end.close()  # EOF on our end then means the process is gone.
         self.ready = False
         self.created = time.monotonic()
+        self.expected: TrainConfig | None = None  # The run it was last asked to prepare,
+        self.prepared: TrainConfig | None = None  # and the last one it has prepared.
+
+    def expect(self, train_config: TrainConfig) -> None:
+        """Have the process build and trace the model of `train_config` now, the run expected next."""
+        if train_config == self.expected:
+            return
+        self.expected = train_config
+        with contextlib.suppress(OSError):
+            self.connection.send(("prepare", train_config))
 
     def check(self) -> bool:
-        """Return whether the process is ready for a run (reading its "ready" message if it came)."""
-        if not self.ready and self.process.is_alive():
+        """Return whether the process is ready for a run (reading its messages: "ready", "prepared")."""
+        if self.process.is_alive():
             with contextlib.suppress(EOFError, OSError):
                 while self.connection.poll(0):
-                    kind, _ = self.connection.recv()
-                    self.ready = kind == "ready"
+                    kind, payload = self.connection.recv()
+                    self.ready = self.ready or kind == "ready"
+                    if kind == "prepared":
+                        self.prepared = payload
         return self.ready and self.process.is_alive()
 
     def alive(self) -> bool:
@@ -364,6 +393,7 @@ class TrainingBoard:
         orphan_after: float | None = 90.0,
         max_queued: int | None = None,
         warm_idle_seconds: float = WARM_IDLE_SECONDS,
+        prepare_next_run: bool = True,
     ):
         if max_running < 1:
             raise ValueError("max_running must be at least 1.")
@@ -377,29 +407,34 @@ class TrainingBoard:
         self._jobs: collections.OrderedDict[str, TrainingJob] = collections.OrderedDict()
         self._lock = threading.Lock()
         self.warm_idle_seconds = warm_idle_seconds
+        self.prepare_next_run = prepare_next_run
         self._warm: WarmProcess | None = None
         self._warm_wanted = 0.0
         self._context = multiprocessing.get_context("spawn")
 
-    def warm_up(self, data_dir: str | Path) -> None:
+    def warm_up(self, data_dir: str | Path, expected: TrainConfig | None = None) -> None:
         """Have a process ready for the next run on `data_dir` (call it while someone may press Train).
 
-        Nothing starts while a run trains: getting ready would take CPU from it. The process goes
-        when nobody has called this for `warm_idle_seconds`.
+        With `expected`, the settings the Train page shows, that run's model is built and traced in
+        advance too (call again when they change). Nothing starts while a run trains: getting ready
+        would take CPU from it. The process goes when nobody has called this for `warm_idle_seconds`.
         """
         data_dir = str(data_dir)
         if self.warm_idle_seconds <= 0:
             return  # Switched off: every run starts its own process.
         with self._lock:
             self._warm_wanted = time.monotonic()
-            if self._warm is not None and self._warm.alive() and self._warm.data_dir == data_dir:
-                return
-            if any(job.state == RUNNING for job in self._jobs.values()):
-                return
-            old, self._warm = self._warm, WarmProcess(self._context, data_dir)
-        if old is not None:
-            old.close()
-        threading.Thread(target=self._give_back_when_idle, name="train-warm-idle", daemon=True).start()
+            warm = self._warm
+            if warm is None or not warm.alive() or warm.data_dir != data_dir:
+                if any(job.state == RUNNING for job in self._jobs.values()):
+                    return
+                old, warm = warm, WarmProcess(self._context, data_dir)
+                self._warm = warm
+                if old is not None:
+                    threading.Thread(target=old.close, name="train-warm-close", daemon=True).start()
+                threading.Thread(target=self._give_back_when_idle, name="train-warm-idle", daemon=True).start()
+            if self.prepare_next_run and type(expected) is TrainConfig:  # Not a fine-tune (cnn.drawing.teach).
+                warm.expect(expected)
 
     def warm_process(self) -> WarmProcess | None:
         """Return the process made ready for the next run, if there is one."""

@@ -203,6 +203,60 @@ def batched(part, batch_size: int, shuffle_seed: int | None = None):
     return order.batch(batch_size).map(gather).prefetch(2).with_options(options)
 
 
+# The one model made ready in advance in this process (`prepare`), by what its training step depends on.
+_PREPARED: dict = {}
+
+
+def _trace_key(train_config: TrainConfig, batches: int) -> tuple:
+    """Return what a run's built model and traced steps depend on: runs with the same key can share them."""
+    rate = learning_rate(train_config, batches)
+    schedule = rate if isinstance(rate, float) else tuple(sorted(rate.get_config().items()))
+    return (train_config.seed, train_config.dropout_rate, resolve_precision(train_config), schedule)
+
+
+def _build(train_config: TrainConfig, batches: int, precision: str):
+    from cnn.model import build_model
+
+    keras.utils.set_random_seed(train_config.seed)
+    keras.mixed_precision.set_global_policy(precision)
+    try:
+        return build_model(train_config.dropout_rate, learning_rate(train_config, batches))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")  # Only this model computes in bfloat16.
+
+
+def prepare(train_config: TrainConfig, dataset) -> None:
+    """Build the model of a run expected next and trace its training and validation steps, so it starts at once.
+
+    Tracing a fresh model's steps takes seconds, the longest wait between pressing Train and
+    the first batch once TensorFlow is loaded. Here the model is built as `train` would build
+    it, one throwaway batch is trained and validated (which traces both steps), and every
+    variable, the optimizer's and the dropout's random state included, is set back to its
+    value before that batch: the run then goes exactly as it would on a freshly built model.
+    Only the latest prepared model is kept.
+    """
+    train_part = dataset.train.head(train_config.train_limit)
+    batches = int(np.ceil(len(train_part.labels) / train_config.batch_size))
+    key = _trace_key(train_config, batches)
+    if key in _PREPARED:
+        return
+    _PREPARED.clear()
+    model = _build(train_config, batches, resolve_precision(train_config))
+    model.optimizer.build(model.trainable_variables)
+    variables = list(model.variables) + list(model.optimizer.variables)
+    fresh = [variable.numpy() for variable in variables]
+    sample = dataset.train.head(train_config.batch_size)
+    model.fit(
+        batched(sample, train_config.batch_size, shuffle_seed=train_config.seed),
+        validation_data=batched(sample, max(train_config.batch_size, VALIDATION_BATCH_SIZE)),
+        shuffle=False,
+        verbose=0,
+    )
+    for variable, value in zip(variables, fresh):
+        variable.assign(value)
+    _PREPARED[key] = model
+
+
 def train(
     train_config: TrainConfig,
     dataset,
@@ -220,18 +274,16 @@ def train(
     """
     from cnn.model import build_model
 
-    keras.utils.set_random_seed(train_config.seed)
     train_part = dataset.train.head(train_config.train_limit)
     val_part = dataset.val.head(train_config.val_limit)
 
     batches = int(np.ceil(len(train_part.labels) / train_config.batch_size))
     precision = resolve_precision(train_config)
-    rate = learning_rate(train_config, batches)
-    keras.mixed_precision.set_global_policy(precision)
-    try:
-        model = build_model(train_config.dropout_rate, rate)
-    finally:
-        keras.mixed_precision.set_global_policy("float32")  # Only this model computes in bfloat16.
+    model = _PREPARED.pop(_trace_key(train_config, batches), None)
+    _PREPARED.clear()  # A prepared model serves one run.
+    if model is None:
+        model = _build(train_config, batches, precision)
+    keras.utils.set_random_seed(train_config.seed)  # The input pipeline's order, as in a run on a fresh model.
     progress = ProgressCallback(train_config.epochs, batches, on_progress, stop_event)
     early_stopping = keras.callbacks.EarlyStopping(patience=train_config.patience, restore_best_weights=True)
     callbacks = [progress, early_stopping]
@@ -251,7 +303,7 @@ def train(
     if precision != "float32":
         # The same weights (kept in float32 throughout) in the chapter's float32 model, so every
         # saved model and every later prediction, Grad-CAM included, computes in float32.
-        trained, model = model, build_model(train_config.dropout_rate, rate)
+        trained, model = model, build_model(train_config.dropout_rate, learning_rate(train_config, batches))
         model.set_weights(trained.get_weights())
     history = progress.history
     epochs_run = len(history["val_loss"])

@@ -194,10 +194,11 @@ def wait_until_ready(board) -> jobs.WarmProcess:
 
 def test_a_process_made_ready_in_advance_takes_the_next_run(dataset):
     board = jobs.TrainingBoard(max_running=1)
-    board.warm_up(dataset.source)
+    board.warm_up(dataset.source, TINY)
     warm = wait_until_ready(board)
-    board.warm_up(dataset.source)  # The page opening again keeps the same process.
+    board.warm_up(dataset.source, TINY)  # The page opening again keeps the same process.
     assert board.warm_process() is warm
+    wait_for(lambda: warm.check() and warm.prepared == TINY, timeout=120)  # The expected run's model is traced.
     job = board.submit(TINY, dataset.source, owner="teacher")
     job.join(120)
     view = job.view()

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import threading
 
@@ -183,3 +184,38 @@ def test_a_bfloat16_run_learns_and_hands_back_a_float32_model(dataset):
     keras_probabilities = np.asarray(result.model.predict_on_batch(val.scaled()))
     numpy_probabilities = load_bytes(model_files.model_bytes(result.model)).predict_on_batch(val.scaled())
     np.testing.assert_allclose(numpy_probabilities, keras_probabilities, atol=1e-5)
+
+
+def _same_history(one: dict, other: dict) -> bool:
+    return all(np.allclose(one[key], other[key], rtol=1e-5, atol=1e-6) for key in HISTORY_KEYS)
+
+
+def test_a_model_prepared_in_advance_trains_exactly_as_a_fresh_one(dataset):
+    run = TrainConfig.fast(epochs=2, train_limit=256, val_limit=128, dropout_rate=0.3)
+    fresh = train(run, dataset)
+    cnn_train.prepare(run, dataset)
+    assert len(cnn_train._PREPARED) == 1
+    prepared = train(run, dataset)
+    assert not cnn_train._PREPARED  # It served this run and is gone.
+    assert _same_history(prepared.history, fresh.history), (prepared.history, fresh.history)
+    for ours, theirs in zip(prepared.model.get_weights(), fresh.model.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_a_model_prepared_for_other_settings_is_not_used(dataset):
+    run = TrainConfig.fast(epochs=1, train_limit=128, val_limit=64)
+    cnn_train.prepare(dataclasses.replace(run, dropout_rate=0.1), dataset)
+    with_other_ready = train(run, dataset)
+    assert not cnn_train._PREPARED
+    assert _same_history(with_other_ready.history, train(run, dataset).history)
+    assert with_other_ready.model.layers[-2].rate == run.dropout_rate
+
+
+def test_the_prepared_model_follows_what_the_schedule_depends_on():
+    cosine = TrainConfig.quick(train_limit=3000, precision="float32")
+    key = cnn_train._trace_key
+    assert key(cosine, 24) != key(cosine, 23)  # The decay runs over the run's steps.
+    assert key(dataclasses.replace(cosine, epochs=5), 24) != key(cosine, 24)
+    constant = TrainConfig.fast()
+    assert key(dataclasses.replace(constant, epochs=9), 24) == key(constant, 99)  # A constant rate does not.
+    assert key(dataclasses.replace(constant, seed=1), 24) != key(constant, 24)

@@ -42,6 +42,8 @@ MAX_QUEUED_STUDENT_RUNS = 5
 PICKED_SAMPLE = "sample_index"
 # How long a training process made ready in advance waits for a run (0 switches it off; see cnn/jobs.py).
 WARM_TRAINING_SECONDS = float(os.environ.get("CNN_WARM_TRAINING_SECONDS", jobs.WARM_IDLE_SECONDS))
+# Whether that process also builds and traces the model of the settings on the Train page (0: no; for bench.first_batch).
+PREPARE_NEXT_RUN = os.environ.get("CNN_PREPARE_NEXT_RUN", "1") != "0"
 # After the dataset failed to load (missing, corrupt, no network for the download),
 # pages say so at once for this long instead of trying again on every click.
 DATASET_RETRY_SECONDS = 60.0
@@ -192,7 +194,10 @@ def _read_json(path: Path) -> dict | None:
 def training_board() -> jobs.TrainingBoard:
     """Return the server's one training board (see cnn.jobs)."""
     return jobs.TrainingBoard(
-        max_running=MAX_RUNNING_TRAININGS, max_queued=MAX_QUEUED_STUDENT_RUNS, warm_idle_seconds=WARM_TRAINING_SECONDS
+        max_running=MAX_RUNNING_TRAININGS,
+        max_queued=MAX_QUEUED_STUDENT_RUNS,
+        warm_idle_seconds=WARM_TRAINING_SECONDS,
+        prepare_next_run=PREPARE_NEXT_RUN,
     )
 
 
