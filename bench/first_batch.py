@@ -68,7 +68,8 @@ def one_server(mode: str, runs: int) -> list[dict]:
             choose(page, "train_images", f"{IMAGES:,}")
             log = config.PROJECT_DIR / "artifacts" / f"streamlit-{port}.log"
             for run in range(runs):
-                ready_pid, waited = (None, 0.0) if mode == "cold" else wait_until_ready(log, run + 1, traced=mode == "traced")
+                traced = mode == "traced"
+                ready_pid, waited = (None, 0.0) if mode == "cold" else wait_until_ready(log, run + 1, traced)
                 memory = rss_mb(ready_pid) if ready_pid else None
                 time.sleep(3)  # Let the server and the browser settle too.
                 clicked = time.perf_counter()

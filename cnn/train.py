@@ -252,7 +252,7 @@ def prepare(train_config: TrainConfig, dataset) -> None:
         shuffle=False,
         verbose=0,
     )
-    for variable, value in zip(variables, fresh):
+    for variable, value in zip(variables, fresh, strict=True):
         variable.assign(value)
     _PREPARED[key] = model
 

@@ -198,7 +198,7 @@ def test_a_model_prepared_in_advance_trains_exactly_as_a_fresh_one(dataset):
     prepared = train(run, dataset)
     assert not cnn_train._PREPARED  # It served this run and is gone.
     assert _same_history(prepared.history, fresh.history), (prepared.history, fresh.history)
-    for ours, theirs in zip(prepared.model.get_weights(), fresh.model.get_weights()):
+    for ours, theirs in zip(prepared.model.get_weights(), fresh.model.get_weights(), strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
 
 

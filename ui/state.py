@@ -42,7 +42,7 @@ MAX_QUEUED_STUDENT_RUNS = 5
 PICKED_SAMPLE = "sample_index"
 # How long a training process made ready in advance waits for a run (0 switches it off; see cnn/jobs.py).
 WARM_TRAINING_SECONDS = float(os.environ.get("CNN_WARM_TRAINING_SECONDS", jobs.WARM_IDLE_SECONDS))
-# Whether that process also builds and traces the model of the settings on the Train page (0: no; for bench.first_batch).
+# Whether that process also builds and traces the model of the Train page's settings (0: no; bench.first_batch).
 PREPARE_NEXT_RUN = os.environ.get("CNN_PREPARE_NEXT_RUN", "1") != "0"
 # After the dataset failed to load (missing, corrupt, no network for the download),
 # pages say so at once for this long instead of trying again on every click.
