@@ -321,6 +321,7 @@ async def phase(
         wall = asyncio.create_task(projector(browser, url, lesson, watching, shown))
         await shown.wait()
         await asyncio.sleep(TEACHER_HEAD_START)
+    before_students = rss_mb(pid) if pid else float("nan")  # the teacher's tabs and warm-up, no student yet
     with Peak(pid or 0, interval=1.0) as peak:
         await asyncio.gather(
             *(client(browser, url, seconds, seed, latencies, errors, lesson) for seed in range(sessions))
@@ -338,6 +339,10 @@ async def phase(
         "private_peak_mb": round(peak.private_megabytes),  # RssAnon: without the shared library pages
         "proportional_peak_mb": round(peak.proportional_megabytes),  # PSS: shared pages counted once
     }
+    if pid:
+        memory["before_students_mb"] = round(before_students)
+        # What each connected student adds to the server, beyond the server with the teacher's pages open.
+        memory["per_session_mb"] = round((peak.server_megabytes - before_students) / sessions, 1)
     return {**summary(latencies, errors), **(memory if pid else {})}
 
 
@@ -364,9 +369,6 @@ async def run(args) -> dict:
             idle = await phase(browser, url, args.sessions, args.seconds, pid, False, lesson, client)
             training = await phase(browser, url, args.sessions, args.seconds, pid, True, lesson, client)
             await browser.close()
-        if pid:
-            # What each connected student adds to the server, beyond the server with the models loaded.
-            idle["per_session_mb"] = round((idle["server_peak_mb"] - started_mb) / args.sessions, 1)
         # Only a server this script started writes to data_dir; one given by --url keeps its own.
         stored = len(gallery.Gallery(data_dir).items(CLASS_CODE)) if process is not None else None
         return {

@@ -86,7 +86,6 @@ def test_a_language_switch_keeps_the_model_and_every_select_box_follows(projecto
     other = "en" if language == "ko" else "ko"
     page = projector
     visit(page, app_url, "samples", language)
-    settle(page)
     page.locator(key("model_choice")).get_by_text(STRINGS["model.drawing"][language], exact=True).click()
     settle(page)
     choose(page, "samples_class", STRINGS["samples.all"][language])  # "전체" / "All", the option that went stale
@@ -183,7 +182,6 @@ def test_a_text_file_upload_is_refused_in_the_pages_language_and_the_old_predict
 def test_clicking_a_sample_or_a_confusion_cell_shows_its_result_in_view(projector, app_url, language):
     page = projector
     visit(page, app_url, "samples", language)
-    settle(page)
     page.locator(f"{key('pick_7')} button").first.click()
     wait_for_text(page, "samples_selected", STRINGS["samples.selected"][language].format(index=7))
     page.wait_for_function(
@@ -219,7 +217,6 @@ def test_every_page_at_projector_sizes_for_a_person_to_look_at(browser, app_url,
         for entry in registry.PAGES:
             view = "" if entry is registry.DEFAULT else entry.name
             visit(page, app_url, view, language)
-            settle(page)
             assert_no_error(page)
             # Korean wraps between words ("있습니/다" no more), Streamlit's paragraphs included.
             breaks = page.evaluate(
