@@ -207,6 +207,10 @@ def batched(part, batch_size: int, shuffle_seed: int | None = None):
 _PREPARED: dict = {}
 
 
+def _steps_per_epoch(train_config: TrainConfig, dataset) -> int:
+    return int(np.ceil(len(dataset.train.head(train_config.train_limit).labels) / train_config.batch_size))
+
+
 def _trace_key(train_config: TrainConfig, batches: int) -> tuple:
     """Return what a run's built model and traced steps depend on: runs with the same key can share them."""
     rate = learning_rate(train_config, batches)
@@ -235,8 +239,7 @@ def prepare(train_config: TrainConfig, dataset) -> None:
     value before that batch: the run then goes exactly as it would on a freshly built model.
     Only the latest prepared model is kept.
     """
-    train_part = dataset.train.head(train_config.train_limit)
-    batches = int(np.ceil(len(train_part.labels) / train_config.batch_size))
+    batches = _steps_per_epoch(train_config, dataset)
     key = _trace_key(train_config, batches)
     if key in _PREPARED:
         return
@@ -277,7 +280,7 @@ def train(
     train_part = dataset.train.head(train_config.train_limit)
     val_part = dataset.val.head(train_config.val_limit)
 
-    batches = int(np.ceil(len(train_part.labels) / train_config.batch_size))
+    batches = _steps_per_epoch(train_config, dataset)
     precision = resolve_precision(train_config)
     model = _PREPARED.pop(_trace_key(train_config, batches), None)
     _PREPARED.clear()  # A prepared model serves one run.

@@ -260,7 +260,6 @@ def render() -> None:
     allowed = classroom.may_train()
     if not allowed:
         st.info(classroom.refusal(roles.NotAllowed("classroom.action_train")), icon=":material/lock:")
-    ready_for_next = allowed and not busy
     # With a run to show, the buttons and the live panel come first, so the loss chart is above a
     # projector's fold; the settings, fixed during a run, are folded below.
     if job is not None:
@@ -270,7 +269,7 @@ def render() -> None:
         settings, buttons, panel = st.container(), st.container(), st.container()
     with settings:
         train_config = _controls(disabled=busy or not allowed)
-    if ready_for_next:  # The next run then starts at once, its model built and traced already.
+    if allowed and not busy:  # The next run then starts at once, its model built and traced already.
         expected = train_config if isinstance(train_config, TrainConfig) else None
         state.training_board().warm_up(state.dataset().source, expected)
     with buttons:
