@@ -150,6 +150,18 @@ def test_the_draw_page_shows_a_hint_before_anything_is_drawn():
     assert any("Draw a garment on the canvas" in i.value for i in app.info)
 
 
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_draw_pages_hint_says_what_the_chosen_model_needs(language):
+    app = open_app(language, "draw")
+    hints = [i.value for i in app.info]
+    # The drawing model reads outlines; the chapter's model learned from filled silhouettes.
+    assert STRINGS["draw.hint_drawing"][language] in hints and STRINGS["draw.hint"][language] not in hints
+    app.button_group(key="draw_model").set_value("active").run()
+    hints = [i.value for i in app.info]
+    assert STRINGS["draw.hint"][language] in hints and STRINGS["draw.hint_drawing"][language] not in hints
+    assert not app.exception
+
+
 def test_the_upload_page_shows_a_hint_and_can_use_an_example():
     app = open_app("en", "upload")
     assert any("Upload an image" in i.value for i in app.info)

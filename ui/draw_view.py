@@ -32,13 +32,16 @@ def drawing_model() -> state.ModelEntry | None:
 @st.fragment
 def _draw_panel() -> None:
     # A fragment: a stroke reruns only this panel, not the whole app.
+    hint = st.empty()  # above the model choice, worded for the model chosen below it
     entry = drawing_model()
+    reads_outlines = entry is not None and entry.kind == state.DRAWING
+    hint.info(t("draw.hint_drawing" if reads_outlines else "draw.hint"))
     left, right = st.columns([1, 1], gap="large")
     with left:
         # The slider sits under the canvas but sets the brush of the next stroke.
         brush = st.session_state.get("brush_width", DEFAULT_BRUSH_WIDTH)
         picture = canvas.draw("draw_canvas", brush)
-        image = canvas.canvas_input(picture, drawing_model=entry is not None and entry.kind == state.DRAWING)
+        image = canvas.canvas_input(picture, drawing_model=reads_outlines)
         st.session_state.draw_image = image  # The Inside page can look at it too.
         probabilities = state.predict(entry, image) if entry is not None and image is not None else None
         canvas.buttons("draw")
@@ -56,13 +59,12 @@ def _draw_panel() -> None:
         if probabilities is None:
             st.info(t("draw.empty"))
             return
-        prediction.show(probabilities, image)
+        prediction.show(probabilities, image, key="draw")
         send_panel.render(picture, image, probabilities, "drawing", key="draw")
 
 
 def render() -> None:
     """Draw the Draw page."""
     registry.header("draw")
-    st.info(t("draw.hint"))
     _draw_panel()
     canvas.touch_support()

@@ -128,7 +128,7 @@ def _focus(items: list[gallery.Item]) -> None:
         image = gallery.input_from_png(input_png)
         left, middle, right = st.columns([2, 2, 3])
         left.image(thumbnail(picture, 280), caption=t("gallery.sent"))
-        middle.image(prediction.data_uri(prediction.input_picture(image)), caption=t("predict.input"), width=196)
+        prediction.model_input(image, key=f"gallery_{item.id}", width=196, where=middle)
         with right:
             prediction.bars(np.asarray(item.probabilities), key=f"gallery_bars_{item.id}")
         if st.toggle(t("gallery.gradcam"), key="gallery_gradcam"):

@@ -19,6 +19,8 @@ from ui.text import language, t
 
 # Each of the 28x28 pixels becomes a square this many screen pixels wide.
 PIXEL_SCALE = 8
+# Key suffix of the containers that hold the model's 28x28 input; ui/streamlit_fixes.py hides their hover toolbar.
+MODEL_INPUT = "model_input"
 
 
 def input_picture(image: np.ndarray, scale: int = PIXEL_SCALE) -> Image.Image:
@@ -59,9 +61,14 @@ def bars(probabilities: np.ndarray, key: str | None = None, title: str | None = 
     st.vega_lite_chart(spec, width="stretch", key=key)
 
 
-def show(probabilities: np.ndarray, image: np.ndarray, show_input: bool = True) -> None:
+def model_input(image: np.ndarray, key: str, width: int = 168, where=st) -> None:
+    """Draw the model's 28x28 input, captioned, in container `{key}_model_input` (its CSS: ui/streamlit_fixes.py)."""
+    with where.container(key=f"{key}_{MODEL_INPUT}"):
+        st.image(data_uri(input_picture(image)), caption=t("predict.input"), width=width)
+
+
+def show(probabilities: np.ndarray, image: np.ndarray, key: str) -> None:
     """Draw the answer (the top class, or "not sure" with the top three), the model's 28x28 input and the bars."""
     st.subheader(answer_text(probabilities))
-    if show_input:
-        st.image(data_uri(input_picture(image)), caption=t("predict.input"), width=168)
+    model_input(image, key)
     bars(probabilities)

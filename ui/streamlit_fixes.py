@@ -12,6 +12,8 @@ models, and the drawing canvas's hidden toolbar that swallowed strokes.
    scroll_into_view brings that content into sight.
 5. Streamlit's own words on the file uploaders ("Upload", "20MB per file") are English only, and
    Korean wrapped inside words; page_style fixes both with CSS.
+6. On a phone a segmented control's buttons wrap and lost their left border; the hover toolbar of
+   the model's 28x28 input covered the answer above it. page_style fixes both with CSS.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
+from ui.prediction import MODEL_INPUT
 from ui.text import STRINGS
 
 
@@ -43,6 +46,21 @@ def keep_keras_state_between_runs() -> None:
 # (keep-all), as Korean print does, not inside them ("있습니/다").
 # !important: Streamlit's markdown sets word-break: break-word on every paragraph.
 _KEEP_ALL_CSS = ".stApp, .stApp * { word-break: keep-all !important; overflow-wrap: break-word; }"
+# A segmented control joins its buttons, each without a left border; on a phone the buttons wrap
+# onto lines of their own, so each gets its full border (the theme text colour at 20%, as Streamlit
+# draws the others), round corners and a gap.
+_SEGMENTED_CSS = """
+@media (max-width: 640px) {
+  [role="radiogroup"]:has(> button[data-variant="segmented_control"]) { column-gap: 0.4rem; }
+  button[data-variant="segmented_control"] { border-radius: 0.5rem !important; }
+  button[data-variant="segmented_control"][aria-checked="false"] {
+    border-left-color: rgba(26, 26, 26, 0.2) !important;
+  }
+}
+"""
+# The 28x28 input's fullscreen button floated over the answer heading above it; at 168 px the
+# picture is readable as it is.
+_MODEL_INPUT_CSS = f'[class*="_{MODEL_INPUT}"] [data-testid="stElementToolbar"] {{ display: none; }}'
 _UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
@@ -55,7 +73,7 @@ _UPLOADER_CSS = """
 
 def page_style(language: str) -> None:
     """Add the page-wide CSS: Korean wraps between words, the file uploaders speak the session's language."""
-    css = _KEEP_ALL_CSS
+    css = _KEEP_ALL_CSS + _SEGMENTED_CSS + _MODEL_INPUT_CSS
     if language != "en":
         css += _UPLOADER_CSS.replace("BUTTON", STRINGS["upload.button"][language]).replace(
             "LIMIT", STRINGS["upload.limit"][language]

