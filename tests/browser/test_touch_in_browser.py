@@ -179,3 +179,34 @@ def test_inside_analyses_the_draw_pages_drawing_at_once(phone, app_url, language
     )
     assert_no_error(page)
     screenshot(page, f"touch-inside-phone-{language}")
+
+
+# Each button of a segmented control: its box, and whether its left border shows.
+SEGMENTS = """(selector) => Array.from(
+  document.querySelectorAll(selector + ' button[data-variant="segmented_control"]')
+).map((button) => { const box = button.getBoundingClientRect(); const style = getComputedStyle(button);
+    return {left: box.left, right: box.right, top: box.top, border: style.borderLeftColor,
+            width: parseFloat(style.borderLeftWidth)}; })"""
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_on_a_phone_the_model_choice_wraps_with_every_button_whole(phone, app_url, language):
+    page = phone
+    open_view(page, app_url, "draw", language)
+    buttons = page.evaluate(SEGMENTS, key("draw_model"))
+    assert len(buttons) == 2
+    assert buttons[1]["top"] > buttons[0]["top"]  # the long second label wraps onto a line of its own
+    for button in buttons:
+        assert button["left"] >= 0 and button["right"] <= page.viewport_size["width"]
+        assert button["width"] >= 1 and button["border"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    screenshot(page, f"touch-draw-model-choice-{language}")
+
+
+def test_the_model_input_shows_no_toolbar_over_the_answer(phone, app_url):
+    page = phone
+    open_view(page, app_url, "draw", "en")
+    stroke_shows(page, TROUSER_STROKES[0])
+    page.locator(PICTURE).hover()
+    toolbar = f"{key('draw_model_input')} [data-testid='stElementToolbar']"
+    assert page.locator(toolbar).count() == 0 or not page.locator(toolbar).first.is_visible()
+    assert_no_error(page)
