@@ -56,8 +56,6 @@ PHOTO_CLASSES = {
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 # Quick, Draw! strokes come in a 0-255 box aligned to the top left.
 DOODLE_BOX = 255.0
-# How much of the canvas a student's drawing spans, on each side a margin of this share.
-DOODLE_MARGIN = 0.08
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +123,7 @@ def doodle_canvas_strokes(strokes: list[np.ndarray], canvas_size: int = config.C
     points = np.concatenate(strokes)
     low, high = points.min(axis=0), points.max(axis=0)
     span = float(max(high - low)) or 1.0
-    scale = canvas_size * (1 - 2 * DOODLE_MARGIN) / span
+    scale = canvas_size * (1 - 2 * config.DOODLE_MARGIN) / span
     offset = (canvas_size - (high - low) * scale) / 2
     return [(stroke - low) * scale + offset for stroke in strokes]
 

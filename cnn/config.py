@@ -59,6 +59,9 @@ EXAMPLES_DIR = ASSETS_DIR / "examples"
 DRAW_VIEW_MODEL_DIR = DRAWING_MODEL_DIR
 # The canvas is square, 10x the model's 28 pixels a side.
 CANVAS_SIZE = 280
+# How much of the canvas a student's doodle leaves free on each side: the development set's doodles
+# are drawn with it (bench/real_dev.py) and so are the Quick, Draw! training pictures (cnn.drawing.quickdraw).
+DOODLE_MARGIN = 0.08
 # The brush width in canvas pixels: it reads as well as any other width and is thick enough to
 # close the small gaps of a real hand, which filling needs (bench/README.md#what-the-figures-say).
 DEFAULT_BRUSH_WIDTH = 16

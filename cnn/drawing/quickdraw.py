@@ -59,8 +59,6 @@ INK_LEVEL = 0.2
 MAX_WIDENING = 14
 MAX_ROTATION_DEGREES = 8.0
 MAX_STRETCH = 0.1
-# A student's drawing leaves a margin on the canvas (bench/real_dev.py draws the dev set the same way).
-MARGIN = 0.08
 
 
 class QuickDrawError(RuntimeError):
@@ -141,7 +139,7 @@ def canvas(bitmap: np.ndarray, rng: np.random.Generator, size: int = config.CANV
 
     Each call draws it anew: a brush width, a slant and a stretch from `rng`.
     """
-    inner = round(size * (1 - 2 * MARGIN))
+    inner = round(size * (1 - 2 * config.DOODLE_MARGIN))
     ink = cv2.resize(bitmap.astype(np.float32), (inner, inner), interpolation=cv2.INTER_LINEAR) > INK_LEVEL
     widening = int(rng.integers(0, MAX_WIDENING + 1))
     if widening:
