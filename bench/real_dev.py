@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +17,8 @@ import numpy as np
 
 from cnn import config
 from cnn.drawing import drawings
+from cnn.drawing import photos as photos_module
 
-ENV = "CNN_REAL_DEV"
-DEFAULT_DIR = config.PROJECT_DIR.parent / "shared" / "real-dev"
 PARTS = ("tuning", "held_out", "all")
 
 
@@ -53,7 +51,6 @@ PHOTO_CLASSES = {
     "shirt": _classes("Shirt"),
     "shoes": _FOOTWEAR,
 }
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 # Quick, Draw! strokes come in a 0-255 box aligned to the top left.
 DOODLE_BOX = 255.0
 
@@ -74,20 +71,22 @@ class Item:
 
 def directory() -> Path | None:
     """Return the development sets' folder, or None when this machine has none."""
-    path = Path(os.environ.get(ENV, DEFAULT_DIR))
+    path = config.real_dev_dir()
     return path if (path / "quickdraw").is_dir() and (path / "photos").is_dir() else None
 
 
 def _in_part(position: int, part: str) -> bool:
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, got {part!r}.")
-    return part == "all" or (position % 2 == 0) == (part == "tuning")
+    return part == "all" or photos_module.is_tuning(position) == (part == "tuning")
 
 
 def _require(root: Path | None) -> Path:
     root = root or directory()
     if root is None:
-        raise FileNotFoundError(f"No real-world development sets: set ${ENV} to a folder with quickdraw/ and photos/.")
+        raise FileNotFoundError(
+            f"No real-world development sets: set ${config.REAL_DEV_ENV} to a folder with quickdraw/ and photos/."
+        )
     return root
 
 
@@ -110,9 +109,7 @@ def photos(part: str = "held_out", root: Path | None = None) -> list[Item]:
     root = _require(root)
     items = []
     for category, accepted in PHOTO_CLASSES.items():
-        folder = root / "photos" / category
-        files = sorted(path for path in folder.iterdir() if path.suffix.lower() in PHOTO_SUFFIXES)
-        for position, path in enumerate(files):
+        for position, path in enumerate(photos_module.category_files(root / "photos", category)):
             if _in_part(position, part):
                 items.append(Item(category, accepted, f"{category}/{path.name}", path=path))
     return items

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root or real_dev.directory()
     if root is None:
-        parser.exit(2, f"error: no development sets; set ${real_dev.ENV} or pass --root.\n")
+        parser.exit(2, f"error: no development sets; set ${config.REAL_DEV_ENV} or pass --root.\n")
     models = load_models(args.drawing_model, args.also)
     items = {half: real_dev.doodles(half, root) for half in HALVES}
     canvases = {half: [real_dev.doodle_canvas(item) for item in items[half]] for half in HALVES}

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root or real_dev.directory()
     if root is None:
-        parser.exit(2, f"error: no development sets; set ${real_dev.ENV} or pass --root.\n")
+        parser.exit(2, f"error: no development sets; set ${config.REAL_DEV_ENV} or pass --root.\n")
     items = real_dev.doodles("all", root)
     inputs = np.stack([preprocess.prepare_drawing(real_dev.doodle_canvas(item), drawing_model=True) for item in items])
     labels = np.array([TAUGHT_CLASS[item.category] for item in items])

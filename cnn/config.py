@@ -57,6 +57,9 @@ EXAMPLES_DIR = ASSETS_DIR / "examples"
 # The Draw page. It starts on the drawing model when that is shipped, since it reads outlines the
 # chapter's model does not (bench/README.md#drawings); the lesson's model stays the chapter's.
 DRAW_VIEW_MODEL_DIR = DRAWING_MODEL_DIR
+# The Upload page starts on it too: it also learned from strangers' phone photos, which it reads better
+# than the chapter's model (bench/README.md#real-phone-photos).
+UPLOAD_VIEW_MODEL_DIR = DRAWING_MODEL_DIR
 # The canvas is square, 10x the model's 28 pixels a side.
 CANVAS_SIZE = 280
 # How much of the canvas a student's doodle leaves free on each side: the development set's doodles
@@ -67,6 +70,17 @@ DOODLE_MARGIN = 0.08
 DEFAULT_BRUSH_WIDTH = 16
 # Sensible bounds for the brush-width slider.
 BRUSH_WIDTH_RANGE = (4, 40)
+
+# Strangers' doodles and phone photos to develop on, outside the repository with their licences
+# (bench/real_dev.py); the drawing model learns from the photos' tuning half (cnn.drawing.photos).
+REAL_DEV_ENV = "CNN_REAL_DEV"
+REAL_DEV_DIR = PROJECT_DIR.parent / "shared" / "real-dev"
+
+
+def real_dev_dir() -> Path:
+    """Return where the real-world development sets are looked for: $CNN_REAL_DEV or ../shared/real-dev."""
+    return Path(os.environ.get(REAL_DEV_ENV, REAL_DEV_DIR))
+
 
 # Where the dataset may live, searched in this order (see cnn.data).
 DATA_DIR_ENV = "FASHION_MNIST_DIR"

@@ -1,7 +1,8 @@
 """Fast prediction: class probabilities for one image or many, and the `cnn.predict` command.
 
-python -m cnn.predict shirt.png trousers.jpg [--model assets/models/chapter/model.keras]
+python -m cnn.predict shirt.jpg trousers.jpg   # what the Upload page shows for these photos
 python -m cnn.predict --as-drawing doodle.png   # what the Draw page shows for a drawing saved as a PNG
+python -m cnn.predict --model assets/models/chapter/model.keras shirt.jpg   # the chapter's model instead
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def describe(probabilities: np.ndarray) -> dict:
     }
 
 
-def answer_drawings(paths: list[str], model_path, drawing_model: bool) -> int:
-    """Print what the Draw page shows for each PNG read as its canvas (its model, prepare_drawing), and if sure."""
+def answer_files(paths: list[str], model_path, prepare) -> int:
+    """Print one JSON line per file: `prepare(path)` read by the model, which model answered and if it is sure."""
     from cnn import model_files, preprocess
 
     model_name = _shown_path(model_path)
@@ -67,8 +68,7 @@ def answer_drawings(paths: list[str], model_path, drawing_model: bool) -> int:
     failures = 0
     for path in paths:
         try:
-            canvas = preprocess.canvas_from_image(preprocess.open_image(preprocess.read_file(path)))
-            image = preprocess.prepare_drawing(canvas, drawing_model)
+            image = prepare(path)
         except preprocess.ImageError as error:
             failures += 1
             print(json.dumps({"file": path, "error": str(error), "model": model_name}, ensure_ascii=False), flush=True)
@@ -88,12 +88,14 @@ def _shown_path(path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print one JSON line per image; a file that is not an image gets an error line."""
-    from cnn import model_files, photo, preprocess
+    from cnn import photo, preprocess
 
     parser = argparse.ArgumentParser(prog="python -m cnn.predict", description=__doc__.splitlines()[0])
     parser.add_argument("images", nargs="+", help="PNG, JPEG or WebP files of garments")
     parser.add_argument(
-        "--model", default=None, help="a .keras model file (default: the chapter's; with --as-drawing, the Draw page's)"
+        "--model",
+        default=None,
+        help="a .keras model file (default: the Upload page's; with --as-drawing, the Draw page's)",
     )
     parser.add_argument(
         "--as-drawing",
@@ -103,24 +105,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.as_drawing:
         # The Draw page's own model reads drawings as drawn; any other model gets its outlines filled.
-        model_path = args.model or config.DRAW_VIEW_MODEL_DIR / "model.keras"
-        return answer_drawings(args.images, model_path, drawing_model=args.model is None)
-    args.model = args.model or str(config.SHIPPED_MODEL_PATH)
-    try:
-        model = model_files.load_model(args.model)
-    except model_files.ModelError as error:
-        print(json.dumps({"error": str(error)}, ensure_ascii=False))
-        return 2
-    failures = 0
-    for path in args.images:
-        try:
-            image = photo.prepare_file(path)  # the Upload page's default
-        except preprocess.ImageError as error:
-            failures += 1
-            print(json.dumps({"file": path, "error": str(error)}, ensure_ascii=False), flush=True)
-            continue
-        print(json.dumps({"file": path, **describe(predict_one(model, image))}, ensure_ascii=False), flush=True)
-    return 1 if failures else 0
+        drawing_model = args.model is None
+
+        def prepare(path: str) -> np.ndarray:
+            canvas = preprocess.canvas_from_image(preprocess.open_image(preprocess.read_file(path)))
+            return preprocess.prepare_drawing(canvas, drawing_model)
+
+        return answer_files(args.images, args.model or config.DRAW_VIEW_MODEL_DIR / "model.keras", prepare)
+    # The Upload page's default: its model, and cnn.photo's cut-out for every picture.
+    return answer_files(args.images, args.model or config.UPLOAD_VIEW_MODEL_DIR / "model.keras", photo.prepare_file)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -169,6 +170,34 @@ def test_the_upload_page_shows_a_hint_and_can_use_an_example():
     assert len(example.options) > 1  # "(none)" and the shipped examples
     example.set_value(example.options[1]).run()
     assert app.subheader[0].value.startswith("Prediction:")
+
+
+def shown_probabilities(app: AppTest) -> np.ndarray:
+    """Return the probabilities of the page's (last) bar chart, which Streamlit sends as an Arrow table."""
+    import pyarrow
+
+    table = pyarrow.ipc.open_stream(app.get("vega_lite_chart")[-1].proto.data.data).read_all()
+    return np.asarray(table.column("probability").to_pylist())
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_upload_page_answers_with_the_drawing_model_unless_the_active_one_is_picked(language):
+    from cnn import model_files, photo
+
+    example = "photo-shirt.jpg"
+    image = photo.prepare_file(config.EXAMPLES_DIR / example)
+    expected = {
+        kind: model_files.load_model(directory / "model.keras").predict_on_batch(image[None])[0]
+        for kind, directory in (("drawing", config.DRAWING_MODEL_DIR), ("active", config.SHIPPED_MODEL_DIR))
+    }
+    app = open_app(language, "upload")
+    choice = app.button_group(key="upload_model")
+    assert choice.value == "drawing" and choice.label == STRINGS["upload.model"][language]
+    app.selectbox(key="upload_example").set_value(example).run()
+    assert np.allclose(shown_probabilities(app), expected["drawing"], atol=1e-3)
+    app.button_group(key="upload_model").set_value("active").run()
+    assert np.allclose(shown_probabilities(app), expected["active"], atol=1e-3)
+    assert not app.exception
 
 
 def test_without_graphviz_the_architecture_page_still_draws_a_graph(monkeypatch):

@@ -37,7 +37,8 @@ def test_predict_reads_real_images_and_reports_a_bad_file(tmp_path, dataset):
     good = [line for line in lines if "error" not in line]
     assert len(good) == 4
     for line, label in zip(good, dataset.test.labels[:4], strict=True):
-        assert set(line) == {"file", "label", "label_ko", "probabilities"}
+        assert set(line) == {"file", "label", "label_ko", "probabilities", "model", "sure"}
+        assert line["model"] == "assets/models/drawing/model.keras"  # the Upload page's default
         assert abs(sum(line["probabilities"]) - 1) < 1e-4
         assert line["label"] == config.CLASS_NAMES_EN[label]
         assert line["label_ko"] == config.CLASS_NAMES_KO[label]
@@ -105,7 +106,7 @@ def test_predict_as_drawing_answers_like_the_draw_page_for_any_background_and_si
     assert "error" in lines[2] and lines[2]["model"] == "assets/models/drawing/model.keras"
 
 
-def test_predict_as_drawing_takes_another_model_and_the_default_path_stays_the_chapters(tmp_path):
+def test_predict_as_drawing_takes_another_model(tmp_path):
     from cnn.drawing import drawings, hand_sets
 
     Image.fromarray(drawings.render_drawing(hand_sets.TUNING[0])).save(tmp_path / "drawing.png")
@@ -113,5 +114,21 @@ def test_predict_as_drawing_takes_another_model_and_the_default_path_stays_the_c
         "cnn.predict", "--as-drawing", "--model", str(config.SHIPPED_MODEL_PATH), str(tmp_path / "drawing.png")
     )
     assert json.loads(chosen.stdout)["model"] == "assets/models/chapter/model.keras"
-    plain = run("cnn.predict", str(tmp_path / "drawing.png"))
-    assert plain.returncode == 0 and set(json.loads(plain.stdout)) == {"file", "label", "label_ko", "probabilities"}
+
+
+def test_predict_answers_a_photo_as_the_upload_page_does_by_default_or_with_the_model_given():
+    from cnn import confidence, model_files, photo
+    from cnn.predict import predict_one
+
+    path = config.EXAMPLES_DIR / "photo-coat.jpg"
+    image = photo.prepare_file(path)
+    for model_path, args in (
+        (config.UPLOAD_VIEW_MODEL_DIR / "model.keras", []),
+        (config.SHIPPED_MODEL_PATH, ["--model", str(config.SHIPPED_MODEL_PATH)]),
+    ):
+        expected = predict_one(model_files.load_model(model_path), image)
+        result = run("cnn.predict", *args, str(path))
+        line = json.loads(result.stdout)
+        assert result.returncode == 0 and line["model"] == str(model_path.relative_to(config.PROJECT_DIR))
+        assert np.allclose(line["probabilities"], expected, atol=1e-4)
+        assert line["sure"] == confidence.is_sure(expected)

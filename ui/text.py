@@ -537,8 +537,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "옷 하나를 칸에 꽉 차게 크게 그려 보세요. 윤곽선만 그려도 됩니다. 예: 바지는 긴 다리 두 개.",
         "en": "Draw one garment large, filling the box; an outline is enough. E.g. trousers: two long legs.",
     },
-    "draw.model_drawing": {"ko": "그림용 모델 (추천)", "en": "Drawing model (recommended)"},
-    "draw.model_active": {"ko": "사용 중인 모델: {name}", "en": "Active model: {name}"},
     "draw.model_help": {
         "ko": "그림용 모델은 윤곽선과 채운 그림, 사람이 그리듯 만든 스케치, 그리고 Quick, Draw! 게임에서 "
         "사람들이 그린 낙서로도 훈련해서 손그림을 더 잘 알아봅니다.",
@@ -554,11 +552,21 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "draw.undo": {"ko": "되돌리기", "en": "Undo"},
     "draw.clear": {"ko": "모두 지우기", "en": "Clear"},
+    # The Draw and Upload pages' model choice (ui/model_choice.py)
+    "model_choice.drawing": {"ko": "그림용 모델 (추천)", "en": "Drawing model (recommended)"},
+    "model_choice.active": {"ko": "사용 중인 모델: {name}", "en": "Active model: {name}"},
     # Upload
     "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
     "upload.hint": {
         "ko": "옷 한 벌을 찍은 사진이나 그림(PNG, JPEG, WebP)을 올리세요. 바닥이나 침대 위에서 찍어도 됩니다.",
         "en": "A photo of one garment, on a floor or bed is fine, or a drawing (PNG, JPEG, WebP).",
+    },
+    "upload.model": {"ko": "사진 인식에 쓸 모델", "en": "Model for photos"},
+    "upload.model_help": {
+        "ko": "그림용 모델은 바닥이나 침대 위에서 휴대폰으로 찍은 옷 사진으로도 훈련해서, 실제 사진을 "
+        "교재의 모델보다 더 잘 알아봅니다.",
+        "en": "The drawing model was also trained on phone photos of garments on floors and beds, so it "
+        "reads real photos better than the chapter's model.",
     },
     "upload.label": {"ko": "이미지 파일", "en": "Image file"},
     # Streamlit's uploader shows these in English; on Korean pages ui/streamlit_fixes.py puts these instead.

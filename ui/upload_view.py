@@ -10,7 +10,7 @@ from PIL import Image
 from streamlit_cropper import st_cropper
 
 from cnn import config, photo, preprocess
-from ui import prediction, registry, send_panel, state
+from ui import model_choice, prediction, registry, send_panel, state
 from ui.text import STRINGS, t
 
 # The shipped examples' file types; uploads are decoded by content, whatever their name.
@@ -153,4 +153,4 @@ def render() -> None:
     """Draw the Upload page."""
     registry.header("upload")
     st.caption(t("upload.hint"))
-    show_result(state.active_model(), _chosen_file())
+    show_result(model_choice.chosen_model("upload"), _chosen_file())

