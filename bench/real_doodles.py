@@ -6,9 +6,9 @@ python bench/real_doodles.py --also new=runs/drawing/model.keras --no-photos
 Reads the development sets through bench/real_dev.py (../shared/real-dev or $CNN_REAL_DEV): the
 doodles rendered like the Draw page's canvas (16 px brush), tuning half and held-out half apart.
 Tune on the tuning half; the held-out half is the one to report. The "not sure" tables also read
-the phone photos the way the Upload page does by default (cnn.predict without a flag: prepare_file,
-the chapter's model). Writes bench/real_doodles.png: held-out doodles, what the drawing model sees
-and says.
+the phone photos the way the Upload page does (cnn.photo.prepare_file) with the drawing model, its
+default and what cnn.predict prints without a flag, and with the chapter's model, its other choice.
+Writes bench/real_doodles.png: held-out doodles, what the drawing model sees and says.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import real_dev
 from bench.drawings import load_models, percent, row
-from cnn import confidence, config, plots, preprocess
+from cnn import confidence, config, photo, plots, preprocess
 from cnn.predict import predict_probabilities
 
 HALVES = ("tuning", "held_out")
@@ -126,11 +126,14 @@ def main(argv: list[str] | None = None) -> int:
         for half in HALVES
     }
     if not args.no_photos:
-        # The Upload page's default: prepare_file and the chapter's model (what cnn.predict prints).
+        # The Upload page's default is the drawing model (what cnn.predict prints); the chapter's is its other choice.
         for half in HALVES:
             photos = real_dev.photos(half, root)
-            pictures = np.stack([preprocess.prepare_file(item.path) for item in photos])
-            sets[("photos, chapter model", half)] = (predict_probabilities(models["chapter"], pictures), photos)
+            pictures = np.stack([photo.prepare_file(item.path) for item in photos])
+            for name in ("drawing", "chapter"):
+                if name in models:
+                    found = predict_probabilities(models[name], pictures)
+                    sets[(f"photos, {name} model", half)] = (found, photos)
     print(f'\n## Confidently wrong answers with and without "not sure" (threshold {confidence.SURE_THRESHOLD})\n')
     print(
         "Share of all inputs whose page shows one answer that is wrong; with the threshold, answers under it "

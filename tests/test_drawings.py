@@ -126,7 +126,7 @@ def test_drawing_like_refuses_images_of_the_wrong_size():
 
 
 def test_the_example_uploads_are_small_and_read_as_their_class():
-    from cnn import model_files
+    from cnn import model_files, photo
     from cnn.predict import predict_probabilities
 
     files = sorted(config.EXAMPLES_DIR.glob("*.*"))
@@ -135,11 +135,18 @@ def test_the_example_uploads_are_small_and_read_as_their_class():
     slugs = [name.lower().replace("/", "-").replace(" ", "-") for name in config.CLASS_NAMES_EN]
     photos = [stem for stem in prepared if stem.startswith("photo-")]
     assert sorted(stem.removeprefix("photo-") for stem in photos) == sorted(slugs)
-    model = model_files.load_model(config.SHIPPED_MODEL_PATH)
-    predicted = predict_probabilities(model, np.stack([prepared[stem] for stem in photos])).argmax(axis=1)
-    right = [slugs[p] == stem.removeprefix("photo-") for p, stem in zip(predicted, photos, strict=True)]
-    # They are real test images the chapter's model gets right; a retrained model may miss one.
-    assert sum(right) >= 9
+    inputs = {
+        "chapter": np.stack([prepared[stem] for stem in photos]),
+        "upload": np.stack([photo.prepare_file(config.EXAMPLES_DIR / f"{stem}.jpg") for stem in photos]),
+    }
+    for name, path in (
+        ("chapter", config.SHIPPED_MODEL_PATH),
+        ("upload", config.UPLOAD_VIEW_MODEL_DIR / "model.keras"),
+    ):
+        predicted = predict_probabilities(model_files.load_model(path), inputs[name]).argmax(axis=1)
+        right = [slugs[p] == stem.removeprefix("photo-") for p, stem in zip(predicted, photos, strict=True)]
+        # They are real test images the chapter's model gets right; another model may miss one (a coat as Pullover).
+        assert sum(right) >= 9, name
 
 
 def test_the_draw_view_fills_closed_outlines_for_the_chapters_model_and_not_for_the_drawing_model():

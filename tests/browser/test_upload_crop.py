@@ -70,3 +70,34 @@ def test_the_crop_box_fits_a_laptop_and_a_phone_screen(browser, app_url, name, w
         screenshot(page, f"upload-crop-{name}-{width}x{height}")
     finally:
         context.close()
+
+
+# An example the two shipped models answer differently: the drawing model is not sure, the chapter's is.
+DISPUTED_EXAMPLE = "photo-coat.jpg"
+ANSWER = f"{key('upload_prediction')} [data-testid='stHeading']"
+
+
+def selected_model(page) -> str:
+    return page.locator(f"{key('upload_model')} button[aria-checked='true']").inner_text().strip()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_upload_page_answers_with_the_drawing_model_until_the_active_one_is_picked(page, app_url, language):
+    open_view(page, app_url, "upload", language)
+    choose(page, "upload_example", DISPUTED_EXAMPLE)
+    page.wait_for_selector(ANSWER, timeout=30_000)
+    wait_idle(page)
+    assert selected_model(page) == STRINGS["model_choice.drawing"][language]
+    drawing_answer = page.locator(ANSWER).inner_text()
+    screenshot(page, f"upload-model-drawing-{language}")
+    page.locator(f"{key('upload_model')} button[aria-checked='false']").click()
+    page.wait_for_function(
+        "([selector, before]) => { const h = document.querySelector(selector); return h && h.innerText !== before; }",
+        arg=[ANSWER, drawing_answer],
+        timeout=30_000,
+    )
+    wait_idle(page)
+    assert selected_model(page) != STRINGS["model_choice.drawing"][language]
+    assert page.locator(ANSWER).inner_text() != drawing_answer
+    assert_no_error(page)
+    screenshot(page, f"upload-model-active-{language}")
