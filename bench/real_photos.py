@@ -7,7 +7,7 @@ old threshold path, the first GrabCut (a centre seed), the rectangle seed withou
 garments and cnn.photo's final path, on the tuning
 and the held-out half of ../shared/real-dev/photos (bench/real_dev.py); then the real test set's
 photo round trip (cnn.drawing.augment.photo_like) through the old and the new path; and writes a
-picture of some held-out photos, what the model sees and what it says.
+picture of some held-out photos, what the Upload page's default model sees and what it says.
 """
 
 from __future__ import annotations
@@ -151,14 +151,20 @@ def main(argv: list[str] | None = None) -> int:
         by_variant, seconds = {}, {}
         for variant, prepare in VARIANTS.items():
             by_variant[variant], seconds[variant] = inputs(items, prepare)
-        label = "tuning half (looked at and tuned on)" if part == "tuning" else "held-out half (not tuned on)"
+        label = (
+            "tuning half (looked at, tuned on, and the drawing model trained on)"
+            if part == "tuning"
+            else "held-out half (not tuned or trained on)"
+        )
         print(f"\n## Real phone photos, {label}: {len(items)} photos, top-1 / top-3 (%)\n")
         score_table(models, by_variant, items)
         print("\n" + ", ".join(f"{variant}: {1000 * s:.0f} ms a photo" for variant, s in seconds.items()))
         if part == "held_out" and args.picture:
+            # The picture shows the Upload page's default model: the drawing model when it is there.
+            shown = "drawing" if "drawing" in models else "chapter"
             final = by_variant["GrabCut, cnn.photo (final)"]
-            picture(items, final, predict.predict_probabilities(models["chapter"], final), args.picture)
-            print(f"\n(wrote {args.picture}, {args.picture.stat().st_size // 1000} KB, chapter model)")
+            picture(items, final, predict.predict_probabilities(models[shown], final), args.picture)
+            print(f"\n(wrote {args.picture}, {args.picture.stat().st_size // 1000} KB, {shown} model)")
     if args.round_trip:
         round_trip(models, args.round_trip)
     return 0
