@@ -382,9 +382,10 @@ def save_run(result: TrainResult, out_dir: Path | str, dataset) -> dict:
 class TerminalProgress:
     """A one-line progress bar for the terminal, redrawn a few times a second."""
 
-    def __init__(self, stream=sys.stderr, width: int = 30):
-        self.stream, self.width = stream, width
-        self.interactive = stream.isatty()
+    def __init__(self, stream=None, width: int = 30):
+        # sys.stderr is looked up now, not at import: a test runner or a notebook may have replaced it since.
+        self.stream, self.width = stream or sys.stderr, width
+        self.interactive = self.stream.isatty()
         self._last = 0.0
 
     def __call__(self, progress: Progress) -> None:

@@ -21,6 +21,7 @@ import dataclasses
 import json
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -53,15 +54,13 @@ class DrawingDataset:
     photo_count: int = 0  # how many are pictures of phone photos
 
 
-def with_drawings(split: data.Split, seed: int, doodles: data.Split | None = None) -> data.Split:
-    """Return `split` joined by a drawing-style copy of each image, sketches and `doodles`, shuffled with `seed`."""
+def with_drawings(split: data.Split, seed: int, extra: Sequence[data.Split] = ()) -> data.Split:
+    """Return `split` joined by a drawing-style copy of each image, sketches and `extra` real pictures, shuffled."""
     drawn, _ = augment.drawing_like(split.images, seed=seed)
     sketched, sketch_labels = sketches.sketches(round(SKETCH_SHARE * len(split.labels)), seed=seed)
-    if doodles is None:
-        doodles = data.Split(np.zeros((0, *drawn.shape[1:]), drawn.dtype), split.labels[:0])
-    drawn = np.concatenate([drawn, sketched, doodles.images])
+    drawn = np.concatenate([drawn, sketched, *(part.images for part in extra)])
     images = np.concatenate([split.images, augment.mirrored(drawn, MIRROR_SHARE, seed)])
-    added = [sketch_labels, doodles.labels]
+    added = [sketch_labels, *(part.labels for part in extra)]
     labels = np.concatenate([split.labels, split.labels, *(part.astype(split.labels.dtype) for part in added)])
     # Shuffled so that TrainConfig's train_limit / val_limit keep a mix of all kinds.
     order = np.random.default_rng(seed).permutation(len(labels))
@@ -79,12 +78,6 @@ def photo_split(folder: Path, seed: int = TRAIN_AUGMENT_SEED) -> data.Split:
     return data.Split(*photos.training_pictures(folder, seed=seed))
 
 
-def _joined(first: data.Split | None, second: data.Split | None) -> data.Split | None:
-    if first is None or second is None:
-        return first or second
-    return data.Split(np.concatenate([first.images, second.images]), np.concatenate([first.labels, second.labels]))
-
-
 def drawing_dataset(
     dataset: data.Dataset,
     train_limit: int | None = None,
@@ -94,7 +87,11 @@ def drawing_dataset(
 ) -> DrawingDataset:
     """Return the drawing model's training data: the chapter's split of `dataset`, `doodles` and `photo_pictures`."""
     return DrawingDataset(
-        train=with_drawings(dataset.train.head(train_limit), TRAIN_AUGMENT_SEED, _joined(doodles, photo_pictures)),
+        train=with_drawings(
+            dataset.train.head(train_limit),
+            TRAIN_AUGMENT_SEED,
+            [part for part in (doodles, photo_pictures) if part is not None],
+        ),
         val=with_drawings(dataset.val.head(val_limit), VAL_AUGMENT_SEED),
         test=dataset.test,
         source=dataset.source,
