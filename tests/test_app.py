@@ -188,15 +188,40 @@ def test_the_upload_page_answers_with_the_drawing_model_unless_the_active_one_is
     image = photo.prepare_file(config.EXAMPLES_DIR / example)
     expected = {
         kind: model_files.load_model(directory / "model.keras").predict_on_batch(image[None])[0]
-        for kind, directory in (("drawing", config.DRAWING_MODEL_DIR), ("active", config.SHIPPED_MODEL_DIR))
+        for kind, directory in (("drawing", config.UPLOAD_VIEW_MODEL_DIR), ("active", config.SHIPPED_MODEL_DIR))
     }
     app = open_app(language, "upload")
     choice = app.button_group(key="upload_model")
     assert choice.value == "drawing" and choice.label == STRINGS["upload.model"][language]
+    assert choice.options[0] == STRINGS["upload.model_default"][language]
     app.selectbox(key="upload_example").set_value(example).run()
     assert np.allclose(shown_probabilities(app), expected["drawing"], atol=1e-3)
     app.button_group(key="upload_model").set_value("active").run()
     assert np.allclose(shown_probabilities(app), expected["active"], atol=1e-3)
+    assert not app.exception
+
+
+def test_the_pages_default_models_are_the_command_lines():
+    from ui import model_choice, state
+
+    for page, folder in (("draw", config.DRAW_VIEW_MODEL_DIR), ("upload", config.UPLOAD_VIEW_MODEL_DIR)):
+        assert state.SHIPPED_DIRS[model_choice.default_kind(page)] == folder
+    with pytest.raises(ValueError, match="page must be one of"):
+        model_choice.default_kind("train")
+
+
+def test_the_upload_page_follows_its_default_models_folder(monkeypatch):
+    from cnn import model_files, photo
+    from ui import model_choice
+
+    # Were the Upload page's default the chapter model, which is also the active one, there is nothing to choose.
+    monkeypatch.setitem(model_choice.PAGE_DEFAULTS, "upload", config.SHIPPED_MODEL_DIR)
+    image = photo.prepare_file(config.EXAMPLES_DIR / "photo-shirt.jpg")
+    expected = model_files.load_model(config.SHIPPED_MODEL_PATH).predict_on_batch(image[None])[0]
+    app = open_app("en", "upload")
+    assert not [group for group in app.button_group if group.key == "upload_model"]
+    app.selectbox(key="upload_example").set_value("photo-shirt.jpg").run()
+    assert np.allclose(shown_probabilities(app), expected, atol=1e-3)
     assert not app.exception
 
 

@@ -546,6 +546,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "draw.brush": {"ko": "붓 굵기", "en": "Brush width"},
     "draw.model": {"ko": "그림 인식에 쓸 모델", "en": "Model for drawings"},
+    "draw.model_default": {"ko": "그림용 모델 (추천)", "en": "Drawing model (recommended)"},
     "draw.empty": {
         "ko": "캔버스에 옷을 그리면 여기에 예측이 나타납니다.",
         "en": "Draw a garment on the canvas and the prediction appears here.",
@@ -553,7 +554,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "draw.undo": {"ko": "되돌리기", "en": "Undo"},
     "draw.clear": {"ko": "모두 지우기", "en": "Clear"},
     # The Draw and Upload pages' model choice (ui/model_choice.py)
-    "model_choice.drawing": {"ko": "그림용 모델 (추천)", "en": "Drawing model (recommended)"},
     "model_choice.active": {"ko": "사용 중인 모델: {name}", "en": "Active model: {name}"},
     # Upload
     "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
@@ -562,11 +562,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A photo of one garment, on a floor or bed is fine, or a drawing (PNG, JPEG, WebP).",
     },
     "upload.model": {"ko": "사진 인식에 쓸 모델", "en": "Model for photos"},
+    # The drawing model under the name a student looking at photos expects; upload.model_help says which it is.
+    "upload.model_default": {"ko": "그림·사진 모델 (추천)", "en": "Drawing & photo model (recommended)"},
     "upload.model_help": {
-        "ko": "그림용 모델은 바닥이나 침대 위에서 휴대폰으로 찍은 옷 사진으로도 훈련해서, 실제 사진을 "
-        "교재의 모델보다 더 잘 알아봅니다.",
-        "en": "The drawing model was also trained on phone photos of garments on floors and beds, so it "
-        "reads real photos better than the chapter's model.",
+        "ko": "그림·사진 모델(옆 메뉴의 '그림용 모델')은 바닥이나 침대 위에서 휴대폰으로 찍은 옷 사진으로도 "
+        "훈련해서, 실제 사진을 교재의 모델보다 더 잘 알아봅니다.",
+        "en": "The drawing & photo model (the sidebar's 'Drawing model') was also trained on phone photos of "
+        "garments on floors and beds, so it reads real photos better than the chapter's model.",
     },
     "upload.label": {"ko": "이미지 파일", "en": "Image file"},
     # Streamlit's uploader shows these in English; on Korean pages ui/streamlit_fixes.py puts these instead.

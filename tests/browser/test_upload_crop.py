@@ -87,7 +87,7 @@ def test_the_upload_page_answers_with_the_drawing_model_until_the_active_one_is_
     choose(page, "upload_example", DISPUTED_EXAMPLE)
     page.wait_for_selector(ANSWER, timeout=30_000)
     wait_idle(page)
-    assert selected_model(page) == STRINGS["model_choice.drawing"][language]
+    assert selected_model(page) == STRINGS["upload.model_default"][language]
     drawing_answer = page.locator(ANSWER).inner_text()
     screenshot(page, f"upload-model-drawing-{language}")
     page.locator(f"{key('upload_model')} button[aria-checked='false']").click()
@@ -97,7 +97,7 @@ def test_the_upload_page_answers_with_the_drawing_model_until_the_active_one_is_
         timeout=30_000,
     )
     wait_idle(page)
-    assert selected_model(page) != STRINGS["model_choice.drawing"][language]
+    assert selected_model(page) != STRINGS["upload.model_default"][language]
     assert page.locator(ANSWER).inner_text() != drawing_answer
     assert_no_error(page)
     screenshot(page, f"upload-model-active-{language}")
