@@ -9,11 +9,13 @@ on it). Figures for real input in README.md and bench/README.md come from the he
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from cnn import config
 from cnn.drawing import drawings
@@ -115,12 +117,14 @@ def photos(part: str = "held_out", root: Path | None = None) -> list[Item]:
     return items
 
 
-def doodle_canvas_strokes(strokes: list[np.ndarray], canvas_size: int = config.CANVAS_SIZE) -> list[np.ndarray]:
-    """Return a doodle's strokes in canvas pixels, centred with a margin as a student draws them."""
+def doodle_canvas_strokes(
+    strokes: list[np.ndarray], canvas_size: int = config.CANVAS_SIZE, margin: float = config.DOODLE_MARGIN
+) -> list[np.ndarray]:
+    """Return a doodle's strokes in canvas pixels, centred with `margin` (a share of the canvas) free on each side."""
     points = np.concatenate(strokes)
     low, high = points.min(axis=0), points.max(axis=0)
     span = float(max(high - low)) or 1.0
-    scale = canvas_size * (1 - 2 * config.DOODLE_MARGIN) / span
+    scale = canvas_size * (1 - 2 * margin) / span
     offset = (canvas_size - (high - low) * scale) / 2
     return [(stroke - low) * scale + offset for stroke in strokes]
 
@@ -130,6 +134,15 @@ def doodle_canvas(
 ) -> np.ndarray:
     """Render a doodle like the Draw page's canvas returns it: (size, size, 4) uint8 RGBA."""
     return drawings.render(doodle_canvas_strokes(item.strokes, canvas_size), canvas_size, brush_width)
+
+
+def doodle_png(item: Item, size: int, pen: float, margin: float, transparent: bool = False) -> bytes:
+    """Return a doodle saved as a PNG file by some other drawing app: black strokes `pen` pixels wide."""
+    strokes = doodle_canvas_strokes(item.strokes, size, margin)
+    rgba = drawings.render(strokes, size, pen, background=None if transparent else (255, 255, 255))
+    buffer = io.BytesIO()
+    Image.fromarray(rgba).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def categories(items: list[Item]) -> Iterator[tuple[str, list[int]]]:

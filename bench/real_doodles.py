@@ -37,16 +37,32 @@ def _prepare(options: dict):
 
 
 # Preprocessing variants of a doodle's canvas; "mirror TTA" averages the answer for the picture and its mirror image.
+# On the Draw page's canvas (16 px brush) no stroke is thin enough to widen, so "plain" and "plain, thin widened" agree.
 VARIANTS = {
     "plain": (_prepare({}), False),
+    "plain, thin widened": (_prepare({"widen_thin": True}), False),
     "fill": (_prepare({"fill": True}), False),
+    "fill, thin widened": (_prepare({"fill": True, "widen_thin": True}), False),
     "fill + mirror TTA": (_prepare({"fill": True}), True),
+}
+# Doodles saved as PNG files by other drawing apps, read as `python -m cnn.predict --as-drawing` reads them:
+# name -> (picture size, pen width in pixels, margin as a share of the picture, transparent background).
+FILE_STYLES = {
+    "256 px, 3 px pen, no margin": (256, 3, 0.0, False),
+    "256 px, 1 px pen, no margin": (256, 1, 0.0, False),
+    "256 px, 3 px pen, transparent": (256, 3, 0.0, True),
+    "512 px, 6 px pen, 10% margin": (512, 6, 0.1, False),
+    "1024 px, 12 px pen, 5% margin": (1024, 12, 0.05, False),
+    "280 px, 30 px pen, 8% margin": (280, 30, 0.08, False),
+    "64 px, 1 px pen, no margin": (64, 1, 0.0, False),
 }
 
 
 def draw_default(model_name: str) -> str:
     """Return the variant the Draw page uses with this model (preprocess.prepare_drawing)."""
-    return "plain" if model_name == "drawing" else "fill"
+    options = preprocess.DRAWING_MODEL_OPTIONS if model_name == "drawing" else preprocess.DRAWING_OPTIONS
+    fill = "fill" if options["fill"] else "plain"
+    return f"{fill}, thin widened" if options["widen_thin"] else fill
 
 
 def answers(model, images: np.ndarray, mirror: bool = False) -> np.ndarray:
@@ -105,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
             print(row(model_name, name, *cells))
 
+    print_file_styles(models, items)
+
     for half in HALVES:
         print(f"\n## Per category, {half.replace('_', '-')} half, the Draw page's way (top-1 / top-3 hits)\n")
         names = [category for category, _ in real_dev.categories(items[half])]
@@ -162,6 +180,36 @@ def main(argv: list[str] | None = None) -> int:
     draw_picture(inputs[("held_out", variant)], probabilities[(picture_model, "held_out", variant)], items["held_out"])
     print(f"\nwrote {PICTURE.name}: the held-out doodles as the {picture_model} model sees them, with its answers")
     return 0
+
+
+def file_input(data: bytes, model_name: str, draw_page: bool) -> np.ndarray:
+    """Return a doodle file's model input: the Draw page's way for this model (the command's), or nothing widened."""
+    drawing_model = model_name == "drawing"
+    if draw_page:
+        return preprocess.prepare_drawing_bytes(data, drawing_model)
+    options = {
+        **(preprocess.DRAWING_MODEL_OPTIONS if drawing_model else preprocess.DRAWING_OPTIONS),
+        "widen_thin": False,
+    }
+    return preprocess.prepare_canvas(preprocess.canvas_from_image(preprocess.open_image(data)), **options)
+
+
+def print_file_styles(models: dict, items: dict) -> None:
+    """Print how each model reads the doodles saved as PNG files in FILE_STYLES, the Draw page's way and as drawn."""
+    print("\n## Doodles saved as PNG files by other apps, read as `cnn.predict --as-drawing` does (top-1 / top-3, %)\n")
+    print(row("style", "preprocessing", *[f"{name}, {half.replace('_', '-')}" for name in models for half in HALVES]))
+    print(row("---", "---", *["---:"] * (len(models) * len(HALVES))))
+    for style, (size, pen, margin, transparent) in FILE_STYLES.items():
+        files = {
+            half: [real_dev.doodle_png(item, size, pen, margin, transparent) for item in items[half]] for half in HALVES
+        }
+        for draw_page in (True, False):
+            cells = []
+            for name, model in models.items():
+                for half in HALVES:
+                    inputs = np.stack([file_input(data, name, draw_page) for data in files[half]])
+                    cells.append(" / ".join(top_cells(predict_probabilities(model, inputs), items[half])))
+            print(row(style, "the Draw page's" if draw_page else "nothing widened", *cells))
 
 
 def draw_picture(prepared: np.ndarray, probabilities: np.ndarray, items: list) -> None:

@@ -108,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         drawing_model = args.model is None
 
         def prepare(path: str) -> np.ndarray:
-            canvas = preprocess.canvas_from_image(preprocess.open_image(preprocess.read_file(path)))
-            return preprocess.prepare_drawing(canvas, drawing_model)
+            return preprocess.prepare_drawing_bytes(preprocess.read_file(path), drawing_model)
 
         return answer_files(args.images, args.model or config.DRAW_VIEW_MODEL_DIR / "model.keras", prepare)
     # The Upload page's default: its model, and cnn.photo's cut-out for every picture.

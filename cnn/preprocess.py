@@ -48,12 +48,19 @@ FILL_LEVEL = 0.8
 # Stroke width (in 28x28 pixels) that the `stroke` option aims for, a little more than the
 # default brush gives on the canvas; measured at this one value only (bench/README.md#evaluation-sets).
 TARGET_STROKE_WIDTH = 2.5
+# Strokes thinner than this share of the drawing's longest side, thinner than the thinnest brush the drawing
+# model's doodles were drawn with, are widened to WIDENED_STROKE_SHARE before the fit to 28x28: a doodle
+# saved from another app with a 1-3 px pen otherwise fades to a faint trace (bench/README.md#thin-strokes-2026-12-06).
+THIN_STROKE_SHARE = 0.035
+WIDENED_STROKE_SHARE = 0.05
 # What the Draw view does to a drawing, per model. The chapter's model needs closed outlines filled
 # to read drawings at all; the drawing model, which saw outlines while training, reads strangers'
 # doodles (tuning half) and our hand drawings better as drawn (bench/README.md#real-doodles).
-# Stroke-width normalisation helped neither and is left off (bench/README.md#what-the-figures-say).
-DRAWING_OPTIONS = {"fill": True, "stroke": None}
-DRAWING_MODEL_OPTIONS = {"fill": False, "stroke": None}
+# Bringing every stroke to one width helped neither and is left off (bench/README.md#what-the-figures-say);
+# widening only strokes too thin to survive helped the drawing model, not the chapter's
+# (bench/README.md#thin-strokes-2026-12-06).
+DRAWING_OPTIONS = {"fill": True, "stroke": None, "widen_thin": False}
+DRAWING_MODEL_OPTIONS = {"fill": False, "stroke": None, "widen_thin": True}
 # The canvas counts as transparent when most of its edge has alpha below this (0-255).
 TRANSPARENT_ALPHA = 128
 
@@ -287,6 +294,21 @@ def set_stroke_width(garment: np.ndarray, width: float) -> np.ndarray:
     return garment
 
 
+def widen_thin_strokes(
+    crop: np.ndarray, thin: float = THIN_STROKE_SHARE, widened: float = WIDENED_STROKE_SHARE
+) -> np.ndarray:
+    """Widen the strokes of a drawing trimmed to its box when they are thinner than `thin` of its longest side.
+
+    `crop` is light on dark; the strokes grow to about `widened` of that side, the array by as much on every side.
+    """
+    side = max(crop.shape)
+    width = stroke_width(crop)
+    if width <= 0 or width >= thin * side:
+        return crop
+    steps = max(1, round((widened * side - width) / 2))
+    return _grow(np.pad(crop, steps), steps)
+
+
 def label_regions(mask: np.ndarray) -> np.ndarray:
     """Label the 4-connected regions of a boolean mask: 1 + the flat index of each region's first pixel, 0 off it."""
     height, width = mask.shape
@@ -343,14 +365,17 @@ def fit_to_square(
     *,
     fill: bool = False,
     stroke: float | None = None,
+    widen_thin: bool = False,
 ) -> np.ndarray:
     """Trim to the garment, resize its longest edge to `size` with the aspect kept, centre it, and scale to [0, 1].
 
-    `fill` fills closed outlines and `stroke` sets the stroke width (in pixels of the
-    result); both are for drawings.
+    `fill` fills closed outlines, `stroke` sets the stroke width (in pixels of the result) and
+    `widen_thin` widens strokes too thin to survive the shrink (widen_thin_strokes); all are for drawings.
     """
     top, bottom, left, right = garment_box(garment)
     crop = garment[top:bottom, left:right]
+    if widen_thin:
+        crop = widen_thin_strokes(crop)
     if fill or stroke is not None:
         work = _resize(crop, *_fitted_size(*crop.shape, DRAWING_WORK_SIZE)[::-1])
         work = work / max(float(work.max()), 1e-6)
@@ -395,12 +420,15 @@ def prepare_file(path: str | Path) -> np.ndarray:
     return prepare_bytes(read_file(path))
 
 
-def prepare_canvas(rgba: np.ndarray, *, fill: bool = False, stroke: float | None = None) -> np.ndarray:
+def prepare_canvas(
+    rgba: np.ndarray, *, fill: bool = False, stroke: float | None = None, widen_thin: bool = False
+) -> np.ndarray:
     """Return the model input for a canvas's (h, w, 4) RGBA uint8 image data.
 
-    `fill=True` fills closed outlines; `stroke` sets the stroke width in 28x28 pixels.
+    `fill=True` fills closed outlines; `stroke` sets the stroke width in 28x28 pixels; `widen_thin`
+    widens strokes too thin to survive the shrink to 28x28.
     """
-    return fit_to_square(canvas_garment(rgba), fill=fill, stroke=stroke)[..., np.newaxis]
+    return fit_to_square(canvas_garment(rgba), fill=fill, stroke=stroke, widen_thin=widen_thin)[..., np.newaxis]
 
 
 def canvas_from_image(image: Image.Image, size: int = config.CANVAS_SIZE) -> np.ndarray:
@@ -423,3 +451,8 @@ def canvas_from_image(image: Image.Image, size: int = config.CANVAS_SIZE) -> np.
 def prepare_drawing(rgba: np.ndarray, drawing_model: bool = False) -> np.ndarray:
     """Return the model input for a Draw-view canvas, prepared as the model that reads it needs."""
     return prepare_canvas(rgba, **(DRAWING_MODEL_OPTIONS if drawing_model else DRAWING_OPTIONS))
+
+
+def prepare_drawing_bytes(data: bytes, drawing_model: bool = False) -> np.ndarray:
+    """Return the model input for a drawing saved as a picture file, read as the Draw page reads its canvas."""
+    return prepare_drawing(canvas_from_image(open_image(data)), drawing_model)

@@ -86,9 +86,9 @@ def test_any_bytes_give_a_model_input_or_an_image_error(data):
 
 
 @FAST
-@given(pixel_arrays(4), st.booleans(), st.sampled_from([None, 1.5, 2.5, 4.0]))
-def test_any_canvas_gives_a_model_input_or_an_image_error(rgba, fill, stroke):
-    prepared_or_image_error(preprocess.prepare_canvas, rgba, fill=fill, stroke=stroke)
+@given(pixel_arrays(4), st.booleans(), st.sampled_from([None, 1.5, 2.5, 4.0]), st.booleans())
+def test_any_canvas_gives_a_model_input_or_an_image_error(rgba, fill, stroke, widen_thin):
+    prepared_or_image_error(preprocess.prepare_canvas, rgba, fill=fill, stroke=stroke, widen_thin=widen_thin)
 
 
 @st.composite
@@ -99,10 +99,10 @@ def stroke_drawings(draw):
 
 
 @FAST
-@given(stroke_drawings(), st.floats(1, 40), st.booleans(), st.sampled_from([None, 2.5]))
-def test_any_stroke_drawing_gives_a_model_input(strokes, width, fill, stroke):
+@given(stroke_drawings(), st.floats(1, 40), st.booleans(), st.sampled_from([None, 2.5]), st.booleans())
+def test_any_stroke_drawing_gives_a_model_input(strokes, width, fill, stroke, widen_thin):
     canvas = drawings.render(strokes, stroke_width=width)
-    prepared = preprocess.prepare_canvas(canvas, fill=fill, stroke=stroke)
+    prepared = preprocess.prepare_canvas(canvas, fill=fill, stroke=stroke, widen_thin=widen_thin)
     assert_model_input(prepared)
     # The same drawing always gives the same input.
-    assert np.array_equal(prepared, preprocess.prepare_canvas(canvas, fill=fill, stroke=stroke))
+    assert np.array_equal(prepared, preprocess.prepare_canvas(canvas, fill=fill, stroke=stroke, widen_thin=widen_thin))
