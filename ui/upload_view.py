@@ -25,6 +25,14 @@ def examples() -> list[str]:
 
 
 PREVIEW_SIZE = 320
+# Room the crop box's frame takes round the preview, in pixels.
+CROP_FRAME = 8
+# The crop box is drawn at the preview's own size and clipped by anything narrower, so it gets a column
+# of that width; the answer beside it never gets narrower than this, and goes below where there is no room
+# (a laptop with the sidebar open), so that its bars stay readable.
+_ANSWER_CSS = (
+    '<style>[data-testid="stLayoutWrapper"]:has(> .st-key-upload_answer) { min-width: min(100%, 22rem); }</style>'
+)
 # The crop box's colour, visible on light and dark photos alike.
 CROP_COLOUR = "#ff2b2b"
 # The box starts this many preview pixels inside the picture, so all four sides and handles show;
@@ -130,7 +138,10 @@ def show_result(entry: state.ModelEntry | None, chosen: tuple[str, bytes] | None
             st.session_state.pop("upload_input", None)  # Inside must not go on showing the last picture.
             st.error(t("upload.error", reason=reason_text(error)))
             return
-        left, right = st.columns([1, 2], gap="large")
+        # The picture's column is as wide as the crop box; the answer takes the rest (_ANSWER_CSS).
+        row = st.container(horizontal=True, gap="large", key="upload_row")
+        left = row.container(width=PREVIEW_SIZE + CROP_FRAME, key="upload_picture")
+        right = row.container(key="upload_answer")
         with left:
             box = crop_box(shown, data)
             st.caption(name)
@@ -153,4 +164,5 @@ def render() -> None:
     """Draw the Upload page."""
     registry.header("upload")
     st.caption(t("upload.hint"))
+    st.html(_ANSWER_CSS)
     show_result(model_choice.chosen_model("upload"), _chosen_file())
