@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     from cnn import photo, preprocess
 
     parser = argparse.ArgumentParser(prog="python -m cnn.predict", description=__doc__.splitlines()[0])
-    parser.add_argument("images", nargs="+", help="PNG, JPEG or WebP files of garments")
+    parser.add_argument("images", nargs="+", help="PNG, JPEG, WebP or HEIC files of garments")
     parser.add_argument(
         "--model",
         default=None,

@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cnn import config
@@ -63,6 +64,9 @@ DRAWING_OPTIONS = {"fill": True, "stroke": None, "widen_thin": False}
 DRAWING_MODEL_OPTIONS = {"fill": False, "stroke": None, "widen_thin": True}
 # The canvas counts as transparent when most of its edge has alpha below this (0-255).
 TRANSPARENT_ALPHA = 128
+
+# Pillow opens HEIC and HEIF files (an iPhone's photos) from here on.
+pillow_heif.register_heif_opener()
 
 
 class ImageError(ValueError):
@@ -116,7 +120,9 @@ def open_image(source: bytes | str | Path | io.IOBase) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageError(TOO_LARGE.format(size="far too many"), "too_large") from error
     except UnidentifiedImageError as error:
-        raise ImageError("This file is not an image that can be read (use PNG, JPEG or WebP).", "not_image") from error
+        raise ImageError(
+            "This file is not an image that can be read (use PNG, JPEG, WebP or HEIC).", "not_image"
+        ) from error
     except (OSError, SyntaxError, ValueError, EOFError, KeyError, IndexError, TypeError) as error:
         raise ImageError(f"The image is damaged or truncated ({type(error).__name__}).", "damaged") from error
     if min(image.size) < 1:

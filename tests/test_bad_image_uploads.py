@@ -105,6 +105,26 @@ def test_a_cmyk_jpeg_is_predicted():
     predicted(upload(encoded(cmyk, "JPEG"), "photo.jpg"))
 
 
+def test_an_iphone_heic_photo_is_predicted():
+    predicted(upload(encoded(Image.fromarray(garment()).convert("RGB"), "HEIF", quality=80), "IMG_0001.HEIC"))
+
+
+def test_an_iphone_heic_photo_reads_like_the_same_picture_as_png():
+    from cnn import photo, preprocess
+
+    picture = Image.fromarray(garment()).convert("RGB")
+    as_png = photo.prepare_bytes(encoded(picture))
+    as_heic = photo.prepare_bytes(encoded(picture, "HEIF", quality=80))
+    assert np.abs(as_heic - as_png).mean() < 0.02
+    # Turned by its EXIF orientation once, as a JPEG is (an iPhone held upright stores the picture sideways).
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to show"
+    sideways = encoded(picture.rotate(90, expand=True), "HEIF", quality=80, exif=exif.tobytes())
+    upright = preprocess.open_image(sideways)
+    assert upright.size == picture.size
+    assert np.abs(np.asarray(upright.convert("L"), dtype=float) - np.asarray(picture.convert("L"))).mean() < 8
+
+
 def test_an_animated_gif_uses_its_first_frame():
     frames = [Image.fromarray(garment()), Image.fromarray(255 - garment())]
     data = encoded(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)

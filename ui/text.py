@@ -558,8 +558,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # Upload
     "upload.header": {"ko": "옷 사진 올리기", "en": "Upload a garment picture"},
     "upload.hint": {
-        "ko": "옷 한 벌을 찍은 사진이나 그림(PNG, JPEG, WebP)을 올리세요. 바닥이나 침대 위에서 찍어도 됩니다.",
-        "en": "A photo of one garment, on a floor or bed is fine, or a drawing (PNG, JPEG, WebP).",
+        "ko": "옷 한 벌을 찍은 사진이나 그림(PNG, JPEG, WebP, HEIC)을 올리세요. 바닥이나 침대 위에서 찍어도 됩니다.",
+        "en": "A photo of one garment, on a floor or bed is fine, or a drawing (PNG, JPEG, WebP, HEIC).",
     },
     "upload.model": {"ko": "사진 인식에 쓸 모델", "en": "Model for photos"},
     # The drawing model under the name a student looking at photos expects; upload.model_help says which it is.
@@ -593,8 +593,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "the image is too large to open safely. Make it smaller and upload it again.",
     },
     "image.not_image": {
-        "ko": "이미지 파일이 아닙니다. PNG, JPEG, WebP 사진을 올리세요.",
-        "en": "this is not an image file. Upload a PNG, JPEG or WebP picture.",
+        "ko": "이미지 파일이 아닙니다. PNG, JPEG, WebP, HEIC 사진을 올리세요.",
+        "en": "this is not an image file. Upload a PNG, JPEG, WebP or HEIC picture.",
     },
     "image.damaged": {
         "ko": "이미지가 손상되었거나 중간에 잘렸습니다. 다시 저장해서 올리세요.",

@@ -14,7 +14,7 @@ from ui import model_choice, prediction, registry, send_panel, state
 from ui.text import STRINGS, t
 
 # The shipped examples' file types; uploads are decoded by content, whatever their name.
-IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
+IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "heic", "heif", "gif", "bmp", "tif", "tiff"]
 
 
 def examples() -> list[str]:

@@ -166,12 +166,13 @@ def test_undo_and_clear_keep_the_canvas_taking_strokes(page, app_url):
     assert_no_error(page)
 
 
-def test_uploading_a_png_shows_the_input_and_bars(page, app_url, dataset, tmp_path):
+@pytest.mark.parametrize("suffix", ["png", "heic"])
+def test_uploading_a_png_or_an_iphones_heic_shows_the_input_and_bars(page, app_url, dataset, tmp_path, suffix):
     # A real test image (an ankle boot), as a dark product photo on white, larger than 28x28.
     index = int(np.flatnonzero(dataset.test.labels == 9)[0])
     photo = Image.fromarray(255 - dataset.test.images[index]).resize((240, 240), Image.Resampling.BICUBIC)
-    path = tmp_path / "boot.png"
-    photo.save(path)
+    path = tmp_path / f"boot.{suffix}"
+    photo.convert("RGB").save(path, format="HEIF" if suffix == "heic" else "PNG")
     open_view(page, app_url, "upload")
     page.locator(f"{key('upload_image')} input[type='file']").set_input_files(str(path))
     wait_for_text(page, "upload_prediction", "Prediction:")
@@ -179,7 +180,7 @@ def test_uploading_a_png_shows_the_input_and_bars(page, app_url, dataset, tmp_pa
     result = page.locator(key("upload_prediction"))
     assert "Ankle boot" in result.locator("h3").first.inner_text()
     assert result.locator("[data-testid='stVegaLiteChart']").count() == 1
-    screenshot(page, "upload-boot-en")
+    screenshot(page, f"upload-boot-{suffix}-en")
 
 
 def test_uploading_a_file_that_is_not_an_image_gives_a_clear_message(page, app_url, tmp_path):
