@@ -182,16 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def file_input(data: bytes, model_name: str, draw_page: bool) -> np.ndarray:
-    """Return a doodle file's model input: the Draw page's way for this model (the command's), or nothing widened."""
+def file_input(canvas: np.ndarray, model_name: str, draw_page: bool) -> np.ndarray:
+    """Return a decoded doodle file's model input: the Draw page's way for this model, or nothing widened."""
     drawing_model = model_name == "drawing"
     if draw_page:
-        return preprocess.prepare_drawing_bytes(data, drawing_model)
+        return preprocess.prepare_drawing(canvas, drawing_model)
     options = {
         **(preprocess.DRAWING_MODEL_OPTIONS if drawing_model else preprocess.DRAWING_OPTIONS),
         "widen_thin": False,
     }
-    return preprocess.prepare_canvas(preprocess.canvas_from_image(preprocess.open_image(data)), **options)
+    return preprocess.prepare_canvas(canvas, **options)
 
 
 def print_file_styles(models: dict, items: dict) -> None:
@@ -200,14 +200,21 @@ def print_file_styles(models: dict, items: dict) -> None:
     print(row("style", "preprocessing", *[f"{name}, {half.replace('_', '-')}" for name in models for half in HALVES]))
     print(row("---", "---", *["---:"] * (len(models) * len(HALVES))))
     for style, (size, pen, margin, transparent) in FILE_STYLES.items():
-        files = {
-            half: [real_dev.doodle_png(item, size, pen, margin, transparent) for item in items[half]] for half in HALVES
+        # Each file decoded once, as preprocess.prepare_drawing_bytes (the command's path) decodes it.
+        canvases = {
+            half: [
+                preprocess.canvas_from_image(
+                    preprocess.open_image(real_dev.doodle_png(item, size, pen, margin, transparent))
+                )
+                for item in items[half]
+            ]
+            for half in HALVES
         }
         for draw_page in (True, False):
             cells = []
             for name, model in models.items():
                 for half in HALVES:
-                    inputs = np.stack([file_input(data, name, draw_page) for data in files[half]])
+                    inputs = np.stack([file_input(canvas, name, draw_page) for canvas in canvases[half]])
                     cells.append(" / ".join(top_cells(predict_probabilities(model, inputs), items[half])))
             print(row(style, "the Draw page's" if draw_page else "nothing widened", *cells))
 
